@@ -1,0 +1,79 @@
+package org.framecache.proxy;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.framecache.proxy.cache.ByteCache;
+
+/**
+ * The routes' view of the cache: finds the frames of a request (one round trip for all of them, fallback
+ * representation included) and stores frames that passed validation. Keys are built from the store, the instance
+ * UIDs, the frame number and the representation's tag, never from header text.
+ */
+public final class FrameCache {
+    private final ByteCache cache;
+    private final String keyPrefix;
+
+    public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl) {
+        this.cache = cache;
+        this.keyPrefix = keyPrefix + storeId(upstreamUrl) + ":";
+    }
+
+    /** Puts every cached frame of the request into it; what stays missing goes to the store. */
+    public void lookup(FrameRequest request) {
+        int[] frames = request.distinctFrames();
+        Representation fallback = request.getFallback();
+        List<String> keys = new ArrayList<>(frames.length * 2);
+        for (int frame : frames) {
+            keys.add(key(request, frame, request.getRepresentation()));
+        }
+        if (fallback != null) {
+            for (int frame : frames) {
+                keys.add(key(request, frame, fallback));
+            }
+        }
+        List<byte[]> values = cache.getAll(keys);
+        for (int i = 0; i < keys.size(); i++) {
+            CachedFrame frame = CachedFrame.decode(values.get(i));
+            int number = frames[i % frames.length];
+            if (frame != null && request.get(number) == null) {
+                request.put(number, frame);
+            }
+        }
+    }
+
+    /** Adds fetched frames to the request and writes them to the cache in one round trip. */
+    public void store(FrameRequest request, List<FetchedFrame> fetched) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (FetchedFrame frame : fetched) {
+            request.put(frame.frame(), frame.content());
+            entries.put(key(request, frame.frame(), frame.representation()), frame.content().encode());
+        }
+        cache.putAll(entries);
+    }
+
+    public String describe() {
+        return cache.describe();
+    }
+
+    String key(FrameRequest request, int frame, Representation representation) {
+        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":" + request.getInstance() + ":" + frame
+                + ":" + representation.cacheTag();
+    }
+
+    /** A short, stable name for the upstream store, so that two stores never share entries. */
+    static String storeId(String upstreamUrl) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(upstreamUrl.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

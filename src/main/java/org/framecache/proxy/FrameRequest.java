@@ -1,0 +1,111 @@
+package org.framecache.proxy;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One inbound frame request as it travels through the routes (exchange property {@code frameRequest}): the
+ * validated path, the frames in request order (duplicates kept), the chosen representation, the credentials to
+ * forward, and the frames found so far (cache hits, then fetched ones).
+ */
+public final class FrameRequest {
+    private final String study;
+    private final String series;
+    private final String instance;
+    private final int[] frames;
+    private final Representation representation;
+    private final Representation fallback;
+    private final Map<String, String> forwardHeaders;
+    private final String publicBaseUrl;
+    private final Map<Integer, CachedFrame> found = new HashMap<>();
+
+    public FrameRequest(String study, String series, String instance, int[] frames, Representation representation,
+                        Representation fallback, Map<String, String> forwardHeaders, String publicBaseUrl) {
+        this.study = study;
+        this.series = series;
+        this.instance = instance;
+        this.frames = frames.clone();
+        this.representation = representation;
+        this.fallback = fallback;
+        this.forwardHeaders = Map.copyOf(forwardHeaders);
+        this.publicBaseUrl = publicBaseUrl;
+    }
+
+    public String getStudy() {
+        return study;
+    }
+
+    public String getSeries() {
+        return series;
+    }
+
+    public String getInstance() {
+        return instance;
+    }
+
+    /** Frames in request order, duplicates included. */
+    public int[] getFrames() {
+        return frames.clone();
+    }
+
+    public Representation getRepresentation() {
+        return representation;
+    }
+
+    /** Rendered representation used when raw retrieval fails; null for rendered requests. */
+    public Representation getFallback() {
+        return fallback;
+    }
+
+    public Map<String, String> getForwardHeaders() {
+        return forwardHeaders;
+    }
+
+    /** Base URL of the proxy as the client sees it (scheme, host, prefix), for Content-Location. */
+    public String getPublicBaseUrl() {
+        return publicBaseUrl;
+    }
+
+    /** "/studies/{study}/series/{series}/instances/{instance}" relative to a DICOMweb base URL. */
+    public String instancePath() {
+        return "/studies/" + study + "/series/" + series + "/instances/" + instance;
+    }
+
+    /** Distinct frames, in first-request order. */
+    public int[] distinctFrames() {
+        Set<Integer> distinct = new LinkedHashSet<>();
+        for (int f : frames) {
+            distinct.add(f);
+        }
+        return distinct.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Distinct frames not found yet, in first-request order: what the store must be asked for. */
+    public int[] getMissing() {
+        return Arrays.stream(distinctFrames()).filter(f -> !found.containsKey(f)).toArray();
+    }
+
+    public boolean isComplete() {
+        return getMissing().length == 0;
+    }
+
+    public void put(int frame, CachedFrame content) {
+        found.put(frame, content);
+    }
+
+    public CachedFrame get(int frame) {
+        return found.get(frame);
+    }
+
+    public int foundCount() {
+        return found.size();
+    }
+
+    @Override
+    public String toString() {
+        return instancePath() + "/frames/" + Arrays.toString(frames) + " as " + representation;
+    }
+}

@@ -1,0 +1,185 @@
+package org.framecache.proxy;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Reads and checks an inbound WADO-RS frame request before anything else happens: the UIDs and frame list from
+ * the path, the representation from Accept, the credentials to forward. Bad input is a 400 with a one-line reason.
+ * The path is read from {@code CamelHttpPath}, not from path-parameter headers, which a client could shadow with
+ * headers of the same name.
+ */
+public final class FrameRequestParser {
+    /** PS3.5 §9.1: digits and dots, at most 64 characters. */
+    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
+    private static final Pattern FRAME_LIST = Pattern.compile("[0-9]+(,[0-9]+)*");
+    private static final int MAX_UID_LENGTH = 64;
+
+    private final AcceptNegotiator negotiator;
+    private final int maxFramesPerRequest;
+    private final List<String> forwardedHeaders;
+    private final boolean renderedFallback;
+
+    public FrameRequestParser(AcceptNegotiator negotiator, int maxFramesPerRequest, Collection<String> forwardedHeaders,
+                              boolean renderedFallback) {
+        this.negotiator = negotiator;
+        this.maxFramesPerRequest = maxFramesPerRequest;
+        this.forwardedHeaders = List.copyOf(forwardedHeaders);
+        this.renderedFallback = renderedFallback;
+    }
+
+    /** GET .../frames/{frameList}: raw frames as multipart/related. */
+    public FrameRequest parseFrames(Exchange exchange) {
+        Message in = exchange.getIn();
+        String[] path = instanceSegments(in, false);
+        Representation representation = negotiator.forFrames(acceptOf(in));
+        Representation fallback = renderedFallback ? Representation.rendered("image/jpeg", "") : null;
+        return build(in, path, representation, fallback);
+    }
+
+    /** GET .../frames/{frame}/rendered: one rendered image. */
+    public FrameRequest parseRendered(Exchange exchange) {
+        Message in = exchange.getIn();
+        String[] path = instanceSegments(in, true);
+        if (path[3].contains(",")) {
+            throw ProxyException.badRequest("rendered retrieval takes a single frame number, not a list");
+        }
+        Representation representation = negotiator.forRendered(acceptOf(in), renderQuery(in));
+        return build(in, path, representation, null);
+    }
+
+    private FrameRequest build(Message in, String[] path, Representation representation, Representation fallback) {
+        Map<String, String> forward = new LinkedHashMap<>();
+        for (String name : forwardedHeaders) {
+            String value = in.getHeader(name, String.class);
+            if (value != null) {
+                forward.put(name, value);
+            }
+        }
+        return new FrameRequest(path[0], path[1], path[2], frames(path[3]), representation, fallback, forward,
+                publicBaseUrl(in));
+    }
+
+    /** study, series, instance, frame list from ".../studies/S/series/R/instances/I/frames/F[/rendered]". */
+    private static String[] instanceSegments(Message in, boolean rendered) {
+        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
+        String[] segments = path == null ? new String[0] : path.split("/", -1);
+        int end = segments.length - (rendered ? 1 : 0);
+        int first = end - 8;
+        if (first < 0 || !segments[first].equals("studies") || !segments[first + 2].equals("series")
+                || !segments[first + 4].equals("instances") || !segments[first + 6].equals("frames")) {
+            throw ProxyException.badRequest("expected .../studies/{study}/series/{series}/instances/{instance}/frames/{frames}");
+        }
+        String[] values = {segments[first + 1], segments[first + 3], segments[first + 5], segments[first + 7]};
+        String[] names = {"study", "series", "instance"};
+        for (int i = 0; i < 3; i++) {
+            if (values[i].length() > MAX_UID_LENGTH || !UID.matcher(values[i]).matches()) {
+                throw ProxyException.badRequest("invalid " + names[i] + " UID: " + abbreviate(values[i]));
+            }
+        }
+        return values;
+    }
+
+    private int[] frames(String list) {
+        if (!FRAME_LIST.matcher(list).matches()) {
+            throw ProxyException.badRequest("frame list must be frame numbers separated by commas: " + abbreviate(list));
+        }
+        String[] items = list.split(",");
+        if (items.length > maxFramesPerRequest) {
+            throw ProxyException.badRequest("at most " + maxFramesPerRequest + " frames per request, got " + items.length);
+        }
+        int[] frames = new int[items.length];
+        for (int i = 0; i < items.length; i++) {
+            long n = items[i].length() > 10 ? Long.MAX_VALUE : Long.parseLong(items[i]);
+            if (n < 1 || n > Integer.MAX_VALUE) {
+                throw ProxyException.badRequest("frame numbers start at 1: " + abbreviate(items[i]));
+            }
+            frames[i] = (int) n;
+        }
+        return frames;
+    }
+
+    /** The {@code accept} query parameter takes precedence over the header (PS3.18 §8.3.3.1). */
+    private static String acceptOf(Message in) {
+        String fromQuery = queryParameters(in).get("accept");
+        if (fromQuery != null) {
+            return fromQuery;
+        }
+        Object header = in.getHeader("Accept");
+        if (header instanceof Collection<?> values) {
+            List<String> parts = new ArrayList<>();
+            values.forEach(v -> parts.add(String.valueOf(v)));
+            return String.join(", ", parts);
+        }
+        return header == null ? null : header.toString();
+    }
+
+    /** Rendered-resource query parameters other than accept, sorted, so that equal requests share a cache key. */
+    private static String renderQuery(Message in) {
+        Map<String, String> params = new TreeMap<>(queryParameters(in));
+        params.remove("accept");
+        StringBuilder query = new StringBuilder();
+        params.forEach((k, v) -> query.append(query.length() == 0 ? "" : "&").append(k).append('=').append(v));
+        return query.toString();
+    }
+
+    private static Map<String, String> queryParameters(Message in) {
+        String raw = in.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        Map<String, String> params = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (!name.isEmpty()) {
+                params.merge(name, value, (a, b) -> a + "," + b);
+            }
+        }
+        return params;
+    }
+
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw ProxyException.badRequest("malformed query string");
+        }
+    }
+
+    /** Scheme://host/prefix as the client addressed the proxy (RFC 7239 Forwarded, X-Forwarded-*, Host). */
+    private static String publicBaseUrl(Message in) {
+        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
+        int studies = path == null ? -1 : path.lastIndexOf("/studies/");
+        String prefix = studies < 0 ? "" : path.substring(0, studies);
+        String proto = in.getHeader("X-Forwarded-Proto", "http", String.class);
+        String host = in.getHeader("X-Forwarded-Host", in.getHeader("Host", "localhost", String.class), String.class);
+        String forwarded = in.getHeader("Forwarded", String.class);
+        if (forwarded != null) {
+            for (String pair : forwarded.split(",")[0].split(";")) {
+                String[] kv = pair.trim().split("=", 2);
+                if (kv.length == 2 && kv[0].equalsIgnoreCase("host")) {
+                    host = kv[1].replace("\"", "");
+                } else if (kv.length == 2 && kv[0].equalsIgnoreCase("proto")) {
+                    proto = kv[1].replace("\"", "");
+                }
+            }
+        }
+        return proto + "://" + host + prefix;
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,156 @@
+package org.framecache.proxy;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.framecache.proxy.cache.ByteCache;
+import org.framecache.proxy.cache.MemoryByteCache;
+import org.framecache.proxy.cache.RedisByteCache;
+import org.framecache.proxy.http.ErrorResponse;
+import org.framecache.proxy.http.MultipartResponseWriter;
+import org.framecache.proxy.http.UpstreamCallCounter;
+import org.framecache.proxy.http.UpstreamRequest;
+import org.framecache.proxy.http.UpstreamResponse;
+import org.framecache.proxy.multipart.MultipartRelatedReader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds the small beans the routes call, from application.properties (every key is documented in the README).
+ * Nothing here decides the request path: that is the YAML in routes/.
+ */
+public class ProxyConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ProxyConfiguration.class);
+
+    @PropertyInject("camel.server.port")
+    int serverPort;
+    @PropertyInject("proxy.upstream-url")
+    String upstreamUrl;
+    @PropertyInject("proxy.max-frames-per-request")
+    int maxFramesPerRequest;
+    @PropertyInject("proxy.forward-headers")
+    String forwardHeaders;
+    @PropertyInject("proxy.cache-control")
+    String cacheControl;
+    @PropertyInject("proxy.supported-transfer-syntaxes")
+    String supportedSyntaxes;
+    @PropertyInject("proxy.max-part-bytes")
+    int maxPartBytes;
+    @PropertyInject("fallback.rendered-enabled")
+    boolean renderedFallback;
+    @PropertyInject("fallback.rendered-parallelism")
+    int renderedParallelism;
+    @PropertyInject("cache.redis-url")
+    String redisUrl;
+    @PropertyInject("cache.redis-password")
+    String redisPassword;
+    @PropertyInject("cache.redis-timeout-ms")
+    int redisTimeoutMillis;
+    @PropertyInject("cache.redis-max-connections")
+    int redisMaxConnections;
+    @PropertyInject("cache.ttl-seconds")
+    long ttlSeconds;
+    @PropertyInject("cache.key-prefix")
+    String keyPrefix;
+    @PropertyInject("cache.memory-max-bytes")
+    long memoryMaxBytes;
+
+    @BindToRegistry
+    public AcceptNegotiator acceptNegotiator() {
+        return new AcceptNegotiator();
+    }
+
+    @BindToRegistry
+    public FramePartValidator framePartValidator() {
+        return new FramePartValidator(list(supportedSyntaxes));
+    }
+
+    @BindToRegistry
+    public MultipartRelatedReader multipartRelatedReader() {
+        return new MultipartRelatedReader(maxPartBytes);
+    }
+
+    @BindToRegistry
+    public CollectBodies collectBodies() {
+        return new CollectBodies();
+    }
+
+    @BindToRegistry
+    public ErrorResponse errorResponse() {
+        return new ErrorResponse();
+    }
+
+    @BindToRegistry
+    public UpstreamRequest upstreamRequest() {
+        return new UpstreamRequest();
+    }
+
+    @BindToRegistry
+    public UpstreamResponse upstreamResponse() {
+        return new UpstreamResponse();
+    }
+
+    @BindToRegistry
+    public MultipartResponseWriter responseWriter() {
+        return new MultipartResponseWriter(cacheControl.strip());
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        Registry registry = context.getRegistry();
+        // With the management server on a port of its own there are two Vert.x servers, and the engine would
+        // attach the routes to the default port's router; name the main server's port explicitly.
+        VertxPlatformHttpEngine engine = new VertxPlatformHttpEngine() {
+            @Override
+            public int getServerPort() {
+                return serverPort;
+            }
+        };
+        context.getComponent("platform-http", PlatformHttpComponent.class).setEngine(engine);
+        registry.bind("frameRequestParser", new FrameRequestParser(new AcceptNegotiator(), maxFramesPerRequest,
+                list(forwardHeaders), renderedFallback));
+
+        Duration ttl = Duration.ofSeconds(ttlSeconds);
+        ByteCache cache = redisUrl == null || redisUrl.isBlank()
+                ? new MemoryByteCache(memoryMaxBytes, ttl)
+                : new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis, redisMaxConnections);
+        FrameCache frameCache = new FrameCache(cache, keyPrefix, upstreamUrl);
+        registry.bind("frameCache", frameCache);
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    cache.close();
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the cache for shutdown", e);
+        }
+
+        // one shared, bounded pool for rendered fallback calls: no per-request thread pools
+        ExecutorService renderedPool = context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "rendered-fallback", renderedParallelism);
+        registry.bind("renderedFallbackPool", renderedPool);
+
+        UpstreamCallCounter counter = new UpstreamCallCounter(upstreamUrl);
+        registry.bind("upstreamCalls", counter);
+        context.getManagementStrategy().addEventNotifier(counter);
+
+        LOG.info("Frames from {} cached in {}; rendered fallback {}", upstreamUrl, frameCache.describe(),
+                renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");
+    }
+
+    private static List<String> list(String commaSeparated) {
+        return Arrays.stream(commaSeparated.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,36 @@
+package org.framecache.proxy;
+
+/**
+ * A failure that has an HTTP answer of its own. The error policy (routes/error-handling.camel.yaml) turns it
+ * into {@code status} with {@code getMessage()} as a one-line plain-text body.
+ */
+public class ProxyException extends RuntimeException {
+    private final int status;
+
+    public ProxyException(int status, String message) {
+        super(message, null, false, false);
+        this.status = status;
+    }
+
+    public ProxyException(int status, String message, Throwable cause) {
+        super(message, cause, false, false);
+        this.status = status;
+    }
+
+    public int getStatus() {
+        return status;
+    }
+
+    /** The store's authentication challenge to pass on with a 401; null for every other failure. */
+    public String getWwwAuthenticate() {
+        return null;
+    }
+
+    public static ProxyException badRequest(String message) {
+        return new ProxyException(400, message);
+    }
+
+    public static ProxyException notAcceptable(String message) {
+        return new ProxyException(406, message);
+    }
+}

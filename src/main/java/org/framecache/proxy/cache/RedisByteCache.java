@@ -1,0 +1,107 @@
+package org.framecache.proxy.cache;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * Redis as the shared cache: MGET for lookups and one pipeline of SETEX for writes, so a request costs one round
+ * trip each way whatever its frame count. Redis failures are misses and dropped writes, never request failures;
+ * the connection pool reconnects by itself when Redis comes back.
+ */
+public final class RedisByteCache implements ByteCache {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisByteCache.class);
+    private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+
+    private final JedisPooled jedis;
+    private final long ttlSeconds;
+    private final String location;
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+
+    public RedisByteCache(String url, String password, Duration ttl, int timeoutMillis, int maxConnections) {
+        URI uri = URI.create(url);
+        String effectivePassword = password == null || password.isEmpty() ? JedisURIHelper.getPassword(uri) : password;
+        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
+                .user(JedisURIHelper.getUser(uri))
+                .password(effectivePassword)
+                .database(JedisURIHelper.getDBIndex(uri))
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .connectionTimeoutMillis(timeoutMillis)
+                .socketTimeoutMillis(timeoutMillis)
+                .clientName("dicomweb-frame-cache")
+                .build();
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMaxWait(Duration.ofMillis(timeoutMillis));
+        this.jedis = new JedisPooled(JedisURIHelper.getHostAndPort(uri), config, pool);
+        this.ttlSeconds = ttl.toSeconds();
+        this.location = uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+    }
+
+    @Override
+    public List<byte[]> getAll(List<String> keys) {
+        try {
+            List<byte[]> values = jedis.mget(encode(keys));
+            return values;
+        } catch (JedisException e) {
+            warn("lookup", e);
+            return new ArrayList<>(Collections.nCopies(keys.size(), null));
+        }
+    }
+
+    @Override
+    public void putAll(Map<String, byte[]> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try (AbstractPipeline pipeline = (AbstractPipeline) jedis.pipelined()) {
+            entries.forEach((key, value) -> pipeline.setex(key.getBytes(StandardCharsets.UTF_8), ttlSeconds, value));
+            pipeline.sync();
+        } catch (JedisException e) {
+            warn("write", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "Redis at " + location + " (ttl " + ttlSeconds + " s)";
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+    }
+
+    private static byte[][] encode(List<String> keys) {
+        byte[][] encoded = new byte[keys.size()][];
+        for (int i = 0; i < encoded.length; i++) {
+            encoded[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        return encoded;
+    }
+
+    /** One warning per interval, so a Redis outage does not flood the log at request rate. */
+    private void warn(String operation, JedisException e) {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("Redis {} failed at {}, serving from the store meanwhile: {}", operation, location, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.framecache.proxy.http;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.framecache.proxy.CachedFrame;
+import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.TransferSyntaxes;
+import org.framecache.proxy.multipart.MediaType;
+
+/**
+ * Writes the client's answer from the frames gathered in the request. Frames: multipart/related (PS3.18
+ * §8.7.3.4), one part per requested frame in request order, duplicates repeated, each with its Content-Type and a
+ * Content-Location naming the frame on the proxy; the body starts with the boundary (no preamble). Rendered: the
+ * single image. Bytes are copied once, into the response buffer.
+ */
+public final class MultipartResponseWriter {
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final String cacheControl;
+
+    public MultipartResponseWriter(String cacheControl) {
+        this.cacheControl = cacheControl;
+    }
+
+    public void frames(Exchange exchange) {
+        FrameRequest request = UpstreamRequest.frameRequest(exchange);
+        int[] frames = request.getFrames();
+        String boundary = newBoundary();
+        byte[][] heads = new byte[frames.length][];
+        int size = 0;
+        String firstType = null;
+        String location = request.getPublicBaseUrl() + request.instancePath() + "/frames/";
+        for (int i = 0; i < frames.length; i++) {
+            CachedFrame frame = request.get(frames[i]);
+            String type = partContentType(frame.contentType());
+            firstType = firstType == null ? type : firstType;
+            heads[i] = ("--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Location: " + location + frames[i]
+                    + "\r\nContent-Length: " + frame.bytes().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            size += heads[i].length + frame.bytes().length + CRLF.length;
+        }
+        byte[] close = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer body = ByteBuffer.allocate(size + close.length);
+        for (int i = 0; i < frames.length; i++) {
+            body.put(heads[i]).put(request.get(frames[i]).bytes()).put(CRLF);
+        }
+        body.put(close).flip();
+        respond(exchange.getMessage(), multipartType(firstType, boundary), body);
+    }
+
+    public void rendered(Exchange exchange) {
+        FrameRequest request = UpstreamRequest.frameRequest(exchange);
+        CachedFrame frame = request.get(request.getFrames()[0]);
+        respond(exchange.getMessage(), frame.contentType(), ByteBuffer.wrap(frame.bytes()));
+    }
+
+    private void respond(Message message, String contentType, ByteBuffer body) {
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        message.setHeader(Exchange.CONTENT_TYPE, contentType);
+        message.setHeader("Vary", "Accept");
+        if (!cacheControl.isEmpty()) {
+            message.setHeader("Cache-Control", cacheControl);
+        }
+        message.setBody(body);
+    }
+
+    /** Rendered JPEG frames served as a fallback in a raw answer are baseline JPEG (PS3.18 §8.7.3.3.2). */
+    private static String partContentType(String stored) {
+        return stored.equals("image/jpeg") ? "image/jpeg; transfer-syntax=" + TransferSyntaxes.JPEG_BASELINE : stored;
+    }
+
+    /** multipart/related; type="image/jpeg"; transfer-syntax=...; boundary=... (PS3.18 §8.7.3.5.2). */
+    private static String multipartType(String partType, String boundary) {
+        MediaType part = MediaType.parse(partType);
+        String syntax = part.parameter("transfer-syntax");
+        return "multipart/related; type=\"" + part.essence() + "\""
+                + (syntax == null ? "" : "; transfer-syntax=" + syntax) + "; boundary=" + boundary;
+    }
+
+    private static String newBoundary() {
+        byte[] random = new byte[16];
+        ThreadLocalRandom.current().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+}

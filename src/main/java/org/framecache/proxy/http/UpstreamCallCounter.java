@@ -1,0 +1,51 @@
+package org.framecache.proxy.http;
+
+import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
+import org.apache.camel.support.EventNotifierSupport;
+
+/**
+ * Counts calls made to the upstream store, split into raw-frame and rendered calls: the proof that a cache hit
+ * never touches the store, and a number an operator wants to see.
+ */
+public final class UpstreamCallCounter extends EventNotifierSupport {
+    private final String upstreamUrl;
+    private final LongAdder frames = new LongAdder();
+    private final LongAdder rendered = new LongAdder();
+
+    public UpstreamCallCounter(String upstreamUrl) {
+        this.upstreamUrl = upstreamUrl;
+        setIgnoreCamelContextEvents(true);
+        setIgnoreRouteEvents(true);
+        setIgnoreServiceEvents(true);
+        setIgnoreExchangeCreatedEvent(true);
+        setIgnoreExchangeCompletedEvent(true);
+        setIgnoreExchangeFailedEvents(true);
+        setIgnoreExchangeRedeliveryEvents(true);
+        setIgnoreExchangeSentEvents(true);
+        setIgnoreStepEvents(true);
+    }
+
+    @Override
+    public void notify(org.apache.camel.spi.CamelEvent event) {
+        if (event instanceof ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
+            Exchange exchange = sending.getExchange();
+            String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, "", String.class);
+            (path.endsWith("/rendered") ? rendered : frames).increment();
+        }
+    }
+
+    public long getRawFrameCalls() {
+        return frames.sum();
+    }
+
+    public long getRenderedCalls() {
+        return rendered.sum();
+    }
+
+    public long getTotal() {
+        return frames.sum() + rendered.sum();
+    }
+}

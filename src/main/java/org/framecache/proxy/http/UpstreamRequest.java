@@ -1,0 +1,54 @@
+package org.framecache.proxy.http;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.Representation;
+
+/**
+ * Turns the message into exactly the request the store should see: every inbound header is dropped (no
+ * CamelHttp* steering, no client hop-by-hop headers), then only GET, the path, one Accept value and the
+ * forwarded credentials are set.
+ */
+public final class UpstreamRequest {
+    public static final String FRAME_PROPERTY = "frame";
+
+    /** All missing frames of the request in one call, asking for the chosen representation. */
+    public void frames(Exchange exchange) {
+        FrameRequest request = frameRequest(exchange);
+        String list = Arrays.stream(request.getMissing()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        prepare(exchange, request, request.instancePath() + "/frames/" + list,
+                request.getRepresentation().upstreamAccept(), "");
+    }
+
+    /** One rendered frame; the frame number is the message body (one split item). */
+    public void renderedFrame(Exchange exchange) {
+        FrameRequest request = frameRequest(exchange);
+        int frame = exchange.getIn().getBody(Integer.class);
+        Representation rendered = request.getRepresentation().rendered()
+                ? request.getRepresentation() : request.getFallback();
+        exchange.setProperty(FRAME_PROPERTY, frame);
+        prepare(exchange, request, request.instancePath() + "/frames/" + frame + "/rendered",
+                rendered.mediaType(), rendered.query());
+    }
+
+    private static void prepare(Exchange exchange, FrameRequest request, String path, String accept, String query) {
+        Message message = exchange.getIn();
+        message.removeHeaders("*");
+        message.setBody(null);
+        message.setHeader(Exchange.HTTP_METHOD, "GET");
+        message.setHeader(Exchange.HTTP_PATH, path);
+        if (!query.isEmpty()) {
+            message.setHeader(Exchange.HTTP_QUERY, query);
+        }
+        message.setHeader("Accept", accept);
+        request.getForwardHeaders().forEach(message::setHeader);
+    }
+
+    static FrameRequest frameRequest(Exchange exchange) {
+        return exchange.getProperty("frameRequest", FrameRequest.class);
+    }
+}

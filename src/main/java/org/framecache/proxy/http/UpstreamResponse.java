@@ -1,0 +1,104 @@
+package org.framecache.proxy.http;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.framecache.proxy.FetchedFrame;
+import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.ProxyException;
+import org.framecache.proxy.RawRetrievalException;
+import org.framecache.proxy.Representation;
+import org.framecache.proxy.UpstreamStatusException;
+import org.framecache.proxy.CachedFrame;
+import org.framecache.proxy.multipart.MediaType;
+
+/**
+ * Reads the store's status: answers the client must see as they are (bad frame number, refused credentials,
+ * unknown instance) become {@link UpstreamStatusException}; anything else that is not a usable answer becomes
+ * {@link RawRetrievalException} (raw frames, which may fall back to rendered) or a 502 (rendered).
+ */
+public final class UpstreamResponse {
+    private static final Pattern JSON_MESSAGE = Pattern.compile("\"(?:Message|message|Details)\"\\s*:\\s*\"([^\"]{1,200})\"");
+
+    /** After the raw frames call: a 200 multipart/related body, or an exception. */
+    public void checkFrames(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = status(message);
+        if (status == 200) {
+            String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+            if (contentType == null || !isMultipartRelated(contentType)) {
+                throw new RawRetrievalException("store answered " + (contentType == null ? "no content type"
+                        : contentType) + " instead of multipart/related");
+            }
+            return;
+        }
+        throwIfClientMustSee(status, message);
+        throw new RawRetrievalException("store answered " + status + " for raw frames" + reason(message));
+    }
+
+    /** After one rendered call: the validated image, or an exception. */
+    public FetchedFrame checkRendered(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = status(message);
+        if (status != 200) {
+            throwIfClientMustSee(status, message);
+            throw new ProxyException(502, "store answered " + status + " for a rendered frame" + reason(message));
+        }
+        FrameRequest request = UpstreamRequest.frameRequest(exchange);
+        Representation representation = request.getRepresentation().rendered()
+                ? request.getRepresentation() : request.getFallback();
+        String contentType = message.getHeader(Exchange.CONTENT_TYPE, String.class);
+        String essence = contentType == null ? null : MediaType.parse(contentType).essence();
+        if (!representation.mediaType().equals(essence)) {
+            throw new ProxyException(502, "store answered " + contentType + " for a rendered "
+                    + representation.mediaType() + " frame");
+        }
+        byte[] bytes = message.getBody(byte[].class);
+        if (bytes == null || bytes.length == 0) {
+            throw new ProxyException(502, "store answered an empty rendered frame");
+        }
+        int frame = exchange.getProperty(UpstreamRequest.FRAME_PROPERTY, Integer.class);
+        return new FetchedFrame(frame, representation, new CachedFrame(essence, bytes));
+    }
+
+    private static void throwIfClientMustSee(int status, Message message) {
+        switch (status) {
+            case 400, 404, 410 -> throw new UpstreamStatusException(status, "store answered " + status + reason(message), null);
+            case 401, 403 -> throw new UpstreamStatusException(status, "store refused access (" + status + ")",
+                    message.getHeader("WWW-Authenticate", String.class));
+            default -> {
+            }
+        }
+    }
+
+    private static int status(Message message) {
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        return status == null ? 0 : status;
+    }
+
+    private static boolean isMultipartRelated(String contentType) {
+        try {
+            return MediaType.parse(contentType).essence().equals("multipart/related");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** ": <the store's own one-line reason>" when its body has one (Orthanc: JSON "Message"). */
+    private static String reason(Message message) {
+        String body;
+        try {
+            body = message.getBody(String.class);
+        } catch (RuntimeException e) {
+            return "";
+        }
+        if (body == null || body.isBlank()) {
+            return "";
+        }
+        Matcher m = JSON_MESSAGE.matcher(body);
+        String text = m.find() ? m.group(1) : body.strip().lines().findFirst().orElse("");
+        return text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) : text);
+    }
+}

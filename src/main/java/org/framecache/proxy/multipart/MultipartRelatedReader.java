@@ -1,0 +1,550 @@
+package org.framecache.proxy.multipart;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+
+/**
+ * Streaming, binary-safe reader of {@code multipart/related} (RFC 2046 section 5.1, RFC 2387)
+ * bodies as returned by DICOMweb stores.
+ *
+ * <p>The body is read lazily through a fixed-size buffer, one part at a time; only the part being
+ * returned is held in memory (bounded by {@code maxPartBytes}). The delimiter
+ * ({@code CRLF "--" boundary}) is located with a Boyer-Moore-Horspool search over the buffer.
+ *
+ * <p>Leniencies: the first delimiter may start the body without a leading CRLF; transport padding
+ * (spaces/tabs) after a delimiter; bare-LF line endings and folded lines in part headers; a body
+ * that ends after a delimiter line (or after a bare delimiter) without a close delimiter; and a
+ * last part terminated by end-of-stream instead of a delimiter, provided it declared a matching
+ * Content-Length (optionally followed by a CRLF). A part that is terminated by end-of-stream
+ * without such a Content-Length is treated as a truncated body.
+ *
+ * <p>The reader itself is immutable and thread-safe; each iterator returned by
+ * {@link #parts(InputStream, String)} is single-threaded. The iterator never closes the stream and
+ * stops reading at the close delimiter (the epilogue is neither read nor drained).
+ */
+public final class MultipartRelatedReader {
+
+    /** Maximum size of a part's header block, including the terminating empty line. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
+
+    /** Longest boundary accepted (RFC 2046 allows 70; some senders exceed that slightly). */
+    static final int MAX_BOUNDARY_LENGTH = 256;
+
+    private static final int BUFFER_SIZE = 64 * 1024;
+    private static final int DEFAULT_INITIAL_PART_CAPACITY = 16 * 1024;
+    private static final int MAX_ARRAY_SIZE = Integer.MAX_VALUE - 8;
+    private static final int MAX_ZERO_READS = 1000;
+
+    private final int maxPartBytes;
+
+    /**
+     * @param maxPartBytes largest accepted part content, in bytes (must be positive)
+     */
+    public MultipartRelatedReader(int maxPartBytes) {
+        if (maxPartBytes <= 0) {
+            throw new IllegalArgumentException("maxPartBytes must be positive: " + maxPartBytes);
+        }
+        this.maxPartBytes = Math.min(maxPartBytes, MAX_ARRAY_SIZE);
+    }
+
+    /**
+     * Returns a lazy iterator over the body parts of {@code body}.
+     *
+     * <p>{@code hasNext()} reads (and buffers) the next part; it and {@code next()} throw
+     * {@link MalformedMultipartException} when the body is malformed, truncated, exceeds a limit
+     * or cannot be read. After such a failure the iterator keeps throwing the same exception.
+     *
+     * @param body        the entity body; not closed by the reader
+     * @param contentType the entity's Content-Type, which must be {@code multipart/*} with a
+     *                    {@code boundary} parameter
+     * @throws MalformedMultipartException if the content type is missing, invalid, not multipart,
+     *                                     or has no usable boundary
+     */
+    public Iterator<BodyPart> parts(InputStream body, String contentType) {
+        if (body == null) {
+            throw new NullPointerException("body");
+        }
+        return new PartIterator(body, boundaryOf(contentType), maxPartBytes);
+    }
+
+    private static byte[] boundaryOf(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            throw new MalformedMultipartException("missing Content-Type");
+        }
+        MediaType mediaType;
+        try {
+            mediaType = MediaType.parse(contentType);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedMultipartException("invalid Content-Type: " + e.getMessage(), e);
+        }
+        if (!"multipart".equals(mediaType.type())) {
+            throw new MalformedMultipartException("not a multipart Content-Type: " + mediaType.essence());
+        }
+        String boundary = mediaType.parameter("boundary");
+        if (boundary == null) {
+            throw new MalformedMultipartException("Content-Type has no boundary parameter");
+        }
+        if (boundary.isEmpty() || boundary.length() > MAX_BOUNDARY_LENGTH) {
+            throw new MalformedMultipartException("invalid multipart boundary length: " + boundary.length());
+        }
+        for (int i = 0; i < boundary.length(); i++) {
+            char c = boundary.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                throw new MalformedMultipartException("invalid character in multipart boundary");
+            }
+        }
+        return boundary.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    // ==========================================================================================
+
+    /** Iterator state machine over one body. Not thread-safe. */
+    private static final class PartIterator implements Iterator<BodyPart> {
+
+        // results of scanning for a delimiter
+        private static final int FOUND_PART = 1;   // delimiter line found; pos is at the next part's headers
+        private static final int FOUND_END = 2;    // close delimiter (or delimiter at EOF); no more parts
+        private static final int NOT_FOUND = 3;    // EOF without a delimiter; [pos, limit) not yet consumed
+
+        // results of classifying a candidate delimiter match
+        private static final int NOT_DELIMITER = -1;
+        private static final int NEED_MORE = -2;
+        private static final int CLOSE = -3;
+
+        private enum State { PREAMBLE, AT_HEADERS, DONE, FAILED }
+
+        private final InputStream in;
+        private final int maxPartBytes;
+        /** CRLF "--" boundary. */
+        private final byte[] delimiter;
+        /** Horspool bad-character shift table for {@link #delimiter}. */
+        private final int[] shift = new int[256];
+
+        private final byte[] buf = new byte[BUFFER_SIZE];
+        private int pos;
+        private int limit;
+        private boolean eof;
+
+        private State state = State.PREAMBLE;
+        private BodyPart pending;
+        private MalformedMultipartException failure;
+        private int partNumber;
+
+        PartIterator(InputStream in, byte[] boundary, int maxPartBytes) {
+            this.in = in;
+            this.maxPartBytes = maxPartBytes;
+            int m = boundary.length + 4;
+            delimiter = new byte[m];
+            delimiter[0] = '\r';
+            delimiter[1] = '\n';
+            delimiter[2] = '-';
+            delimiter[3] = '-';
+            System.arraycopy(boundary, 0, delimiter, 4, boundary.length);
+            Arrays.fill(shift, m);
+            for (int k = 0; k < m - 1; k++) {
+                shift[delimiter[k] & 0xff] = m - 1 - k;
+            }
+            // A virtual CRLF in front of the body lets the first delimiter appear at the very start
+            // of the body without one. It can only ever be part of the (discarded) preamble.
+            buf[0] = '\r';
+            buf[1] = '\n';
+            limit = 2;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (pending != null) {
+                return true;
+            }
+            switch (state) {
+                case DONE:
+                    return false;
+                case FAILED:
+                    throw failure;
+                default:
+                    break;
+            }
+            try {
+                pending = readNextPart();
+            } catch (MalformedMultipartException e) {
+                fail(e);
+            } catch (IOException e) {
+                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                fail(new MalformedMultipartException("upstream body could not be read: " + reason, e));
+            }
+            return pending != null;
+        }
+
+        @Override
+        public BodyPart next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more body parts");
+            }
+            BodyPart part = pending;
+            pending = null;
+            return part;
+        }
+
+        private void fail(MalformedMultipartException e) {
+            state = State.FAILED;
+            failure = e;
+            throw e;
+        }
+
+        /** @return the next part, or null (with state DONE) when there are no more parts */
+        private BodyPart readNextPart() throws IOException {
+            if (state == State.PREAMBLE) {
+                int r = scanToDelimiter(null);
+                if (r == NOT_FOUND) {
+                    throw new MalformedMultipartException("no multipart boundary found");
+                }
+                if (r == FOUND_END) {
+                    state = State.DONE;
+                    return null;
+                }
+                state = State.AT_HEADERS;
+            }
+            LinkedHashMap<String, String> headers = readHeaders();
+            if (headers == null) { // EOF right after a delimiter line
+                state = State.DONE;
+                return null;
+            }
+            partNumber++;
+            long declared = BodyPart.parseLength(headers.get("content-length"));
+            if (declared > maxPartBytes) {
+                throw new MalformedMultipartException("part " + partNumber + " exceeds " + maxPartBytes + " bytes");
+            }
+            return new BodyPart(headers, readContent(declared));
+        }
+
+        // ------------------------------------------------------------------ content
+
+        private byte[] readContent(long declared) throws IOException {
+            Sink sink = new Sink(declared >= 0 ? (int) declared : Math.min(DEFAULT_INITIAL_PART_CAPACITY, maxPartBytes));
+            int r = scanToDelimiter(sink);
+            if (r == NOT_FOUND) {
+                return finishAtEof(sink, declared);
+            }
+            state = r == FOUND_PART ? State.AT_HEADERS : State.DONE;
+            byte[] content = sink.toArray();
+            if (declared >= 0 && content.length != declared) {
+                throw new MalformedMultipartException("part " + partNumber + ": Content-Length mismatch (declared "
+                        + declared + ", received " + content.length + " bytes)");
+            }
+            return content;
+        }
+
+        /** The part ran into end-of-stream; {@code [pos, limit)} holds its not yet consumed tail. */
+        private byte[] finishAtEof(Sink sink, long declared) {
+            int rem = limit - pos;
+            long total = (long) sink.length + rem;
+            if (declared >= 0) {
+                if (total == declared) {
+                    sink.append(buf, pos, rem);
+                    return done(sink);
+                }
+                if (total == declared + 2 && rem >= 2 && buf[limit - 2] == '\r' && buf[limit - 1] == '\n') {
+                    sink.append(buf, pos, rem - 2);
+                    return done(sink);
+                }
+                throw new MalformedMultipartException("multipart body truncated: part " + partNumber
+                        + " not terminated by a boundary delimiter (received " + total
+                        + " bytes, declared Content-Length " + declared + ")");
+            }
+            throw new MalformedMultipartException("multipart body truncated: part " + partNumber
+                    + " not terminated by a boundary delimiter (received " + total + " bytes, no Content-Length)");
+        }
+
+        private byte[] done(Sink sink) {
+            pos = limit;
+            state = State.DONE;
+            return sink.toArray();
+        }
+
+        /**
+         * Searches from {@code pos} for the next real delimiter. Bytes before it are appended to
+         * {@code sink} (or discarded if null). On FOUND_PART, {@code pos} is at the next part's
+         * header block; on NOT_FOUND (EOF), the bytes {@code [pos, limit)} were not consumed yet.
+         */
+        private int scanToDelimiter(Sink sink) throws IOException {
+            final int m = delimiter.length;
+            int from = pos;
+            while (true) {
+                int idx = indexOfDelimiter(from);
+                if (idx >= 0) {
+                    int c = classify(idx);
+                    if (c == NOT_DELIMITER) {
+                        from = idx + 1;
+                        continue;
+                    }
+                    consume(sink, idx);
+                    if (c == NEED_MORE) {
+                        // pos == idx now; keep the candidate and read the bytes following it
+                        if (limit - pos == buf.length) {
+                            throw new MalformedMultipartException("transport padding after boundary delimiter too long");
+                        }
+                        fill();
+                        from = pos;
+                        continue;
+                    }
+                    if (c == CLOSE) {
+                        pos = Math.min(limit, idx + m + 2);
+                        return FOUND_END;
+                    }
+                    pos = c;
+                    return c == limit && eof ? FOUND_END : FOUND_PART;
+                }
+                // No delimiter starts before limit - (m - 1); those bytes are data.
+                int safe = Math.max(pos, limit - (m - 1));
+                consume(sink, safe);
+                if (eof) {
+                    return NOT_FOUND;
+                }
+                fill();
+                from = pos;
+            }
+        }
+
+        /** Appends {@code [pos, end)} to the sink (if any) and advances {@code pos}. */
+        private void consume(Sink sink, int end) {
+            if (end > pos) {
+                if (sink != null) {
+                    sink.append(buf, pos, end - pos);
+                }
+                pos = end;
+            }
+        }
+
+        /**
+         * Decides whether the full delimiter match at {@code idx} is a real delimiter by looking at
+         * what follows it: "--" (close delimiter), or optional spaces/tabs and CRLF.
+         *
+         * @return CLOSE, NOT_DELIMITER, NEED_MORE, or the index where the next part's headers begin
+         * (equal to {@code limit} when the stream ended right after the delimiter)
+         */
+        private int classify(int idx) {
+            int q = idx + delimiter.length;
+            if (q == limit) {
+                return eof ? limit : NEED_MORE; // bare delimiter at EOF: end of parts
+            }
+            byte b = buf[q];
+            if (b == '-') {
+                if (q + 1 == limit) {
+                    return eof ? CLOSE : NEED_MORE;
+                }
+                return buf[q + 1] == '-' ? CLOSE : NOT_DELIMITER;
+            }
+            int r = q;
+            while (r < limit && (buf[r] == ' ' || buf[r] == '\t')) {
+                r++;
+            }
+            if (r == limit) {
+                return eof ? limit : NEED_MORE;
+            }
+            if (buf[r] != '\r') {
+                return NOT_DELIMITER;
+            }
+            if (r + 1 == limit) {
+                return eof ? limit : NEED_MORE;
+            }
+            return r + 2;
+        }
+
+        /** Boyer-Moore-Horspool search for a full delimiter match in {@code [from, limit)}. */
+        private int indexOfDelimiter(int from) {
+            final byte[] b = buf;
+            final byte[] d = delimiter;
+            final int[] sh = shift;
+            final int last = d.length - 1;
+            final byte lastByte = d[last];
+            final int end = limit - d.length;
+            int i = from;
+            while (i <= end) {
+                byte c = b[i + last];
+                if (c == lastByte) {
+                    int j = last - 1;
+                    while (j >= 0 && b[i + j] == d[j]) {
+                        j--;
+                    }
+                    if (j < 0) {
+                        return i;
+                    }
+                }
+                i += sh[c & 0xff];
+            }
+            return -1;
+        }
+
+        // ------------------------------------------------------------------ headers
+
+        /**
+         * Reads the header block at {@code pos}, up to and including the empty line.
+         *
+         * @return the headers, or null if the stream ended right at {@code pos}
+         */
+        private LinkedHashMap<String, String> readHeaders() throws IOException {
+            int scan = 0;       // relative to pos: next byte to examine
+            int lineStart = 0;  // relative to pos
+            while (true) {
+                if (pos + scan >= limit) {
+                    if (scan >= MAX_HEADER_BYTES) {
+                        throw new MalformedMultipartException("part headers exceed " + MAX_HEADER_BYTES + " bytes");
+                    }
+                    if (eof || !fill()) {
+                        if (scan == 0) {
+                            return null;
+                        }
+                        throw new MalformedMultipartException("multipart body truncated in part headers");
+                    }
+                    continue;
+                }
+                int abs = pos + scan;
+                int stop = Math.min(limit, pos + MAX_HEADER_BYTES);
+                while (abs < stop && buf[abs] != '\n') {
+                    abs++;
+                }
+                if (abs == stop) {
+                    scan = abs - pos;
+                    if (scan >= MAX_HEADER_BYTES) {
+                        throw new MalformedMultipartException("part headers exceed " + MAX_HEADER_BYTES + " bytes");
+                    }
+                    continue;
+                }
+                // buf[abs] == '\n'
+                int lineEnd = abs - pos;
+                int contentLen = lineEnd - lineStart;
+                if (contentLen > 0 && buf[abs - 1] == '\r') {
+                    contentLen--;
+                }
+                if (contentLen == 0) {
+                    LinkedHashMap<String, String> headers = parseHeaderBlock(pos, lineStart);
+                    pos = abs + 1;
+                    return headers;
+                }
+                scan = lineEnd + 1;
+                lineStart = scan;
+            }
+        }
+
+        private LinkedHashMap<String, String> parseHeaderBlock(int start, int length) {
+            LinkedHashMap<String, String> headers = new LinkedHashMap<>();
+            if (length == 0) {
+                return headers;
+            }
+            String block = new String(buf, start, length, StandardCharsets.ISO_8859_1);
+            String lastName = null;
+            int p = 0;
+            while (p < block.length()) {
+                int nl = block.indexOf('\n', p);
+                int end = nl < 0 ? block.length() : nl;
+                String line = block.substring(p, end);
+                p = end + 1;
+                if (line.endsWith("\r")) {
+                    line = line.substring(0, line.length() - 1);
+                }
+                if (line.isEmpty()) {
+                    continue;
+                }
+                char first = line.charAt(0);
+                if (first == ' ' || first == '\t') {
+                    if (lastName == null) {
+                        throw new MalformedMultipartException("malformed header in part " + (partNumber + 1)
+                                + ": continuation line without a header");
+                    }
+                    String folded = line.trim();
+                    if (!folded.isEmpty()) {
+                        String prev = headers.get(lastName);
+                        headers.put(lastName, prev.isEmpty() ? folded : prev + ' ' + folded);
+                    }
+                    continue;
+                }
+                int colon = line.indexOf(':');
+                String name = colon > 0 ? line.substring(0, colon).trim() : "";
+                if (name.isEmpty() || !MediaType.isToken(name)) {
+                    throw new MalformedMultipartException("malformed header line in part " + (partNumber + 1));
+                }
+                name = name.toLowerCase(Locale.ROOT);
+                String value = line.substring(colon + 1).trim();
+                headers.merge(name, value, (a, b) -> a + ", " + b);
+                lastName = name;
+            }
+            return headers;
+        }
+
+        // ------------------------------------------------------------------ buffer
+
+        /**
+         * Moves {@code [pos, limit)} to the start of the buffer and reads more bytes (one block).
+         *
+         * @return false if the stream is at EOF
+         */
+        private boolean fill() throws IOException {
+            if (pos > 0) {
+                int n = limit - pos;
+                System.arraycopy(buf, pos, buf, 0, n);
+                pos = 0;
+                limit = n;
+            }
+            if (limit == buf.length) {
+                throw new IllegalStateException("buffer full");
+            }
+            int zeroReads = 0;
+            while (true) {
+                int n = in.read(buf, limit, buf.length - limit);
+                if (n > 0) {
+                    limit += n;
+                    return true;
+                }
+                if (n < 0) {
+                    eof = true;
+                    return false;
+                }
+                if (++zeroReads >= MAX_ZERO_READS) {
+                    throw new IOException("input stream returned no data " + MAX_ZERO_READS + " times in a row");
+                }
+            }
+        }
+
+        /** Growable byte array bounded by maxPartBytes; trimmed once at the end. */
+        private final class Sink {
+            private byte[] data;
+            private int length;
+            private final int initialCapacity;
+
+            Sink(int initialCapacity) {
+                this.initialCapacity = initialCapacity;
+            }
+
+            void append(byte[] src, int off, int n) {
+                if (n <= 0) {
+                    return;
+                }
+                long needed = (long) length + n;
+                if (needed > maxPartBytes) {
+                    throw new MalformedMultipartException("part " + partNumber + " exceeds " + maxPartBytes + " bytes");
+                }
+                if (data == null) {
+                    data = new byte[Math.max((int) needed, initialCapacity)];
+                } else if (needed > data.length) {
+                    long grown = Math.max(needed, (long) data.length * 2);
+                    data = Arrays.copyOf(data, (int) Math.min(grown, maxPartBytes));
+                }
+                System.arraycopy(src, off, data, length, n);
+                length = (int) needed;
+            }
+
+            byte[] toArray() {
+                if (data == null) {
+                    return new byte[0];
+                }
+                return length == data.length ? data : Arrays.copyOf(data, length);
+            }
+        }
+    }
+}
