@@ -1,0 +1,178 @@
+package org.framecache.proxy;
+
+import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.framecache.proxy.multipart.BodyPart;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A store that lies: every malformed raw answer is rejected whole (nothing of it cached), the client gets the
+ * rendered fallback, and when that fails too, a 502 with the reason. Runs on the embedded in-process cache.
+ */
+class UpstreamFaultsTest extends ProxyTestSupport {
+    private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private static final String BOUNDARY = "fake-boundary-0123";
+    private static final String MULTIPART = "multipart/related; type=\"image/jpeg\"; boundary=" + BOUNDARY;
+    private static final byte[] RENDERED = {(byte) 0xFF, (byte) 0xD8, 'r', 'e', 'n', (byte) 0xFF, (byte) 0xD9};
+    private static final AtomicInteger INSTANCE = new AtomicInteger(1);
+
+    private FakeDicomWebStore store;
+
+    @Override
+    protected Properties testProperties() {
+        try {
+            store = new FakeDicomWebStore();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Properties p = new Properties();
+        p.setProperty("proxy.upstream-url", store.dicomWebUrl());
+        return p;
+    }
+
+    @AfterAll
+    void stopStore() {
+        store.close();
+    }
+
+    /** A fresh instance UID per test, so no test sees another's cache entries. */
+    private String instanceUrl(String frames) {
+        return framesUrl("1.2.3", "1.2.3.4", "1.2.3.4." + INSTANCE.getAndIncrement(), frames);
+    }
+
+    private static byte[] frame(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private boolean rawCached(String url, int... frames) {
+        String instance = url.replaceAll(".*/instances/([^/]+)/frames/.*", "$1");
+        FrameRequest probe = new FrameRequest("1.2.3", "1.2.3.4", instance, frames, Representation.stored(), null,
+                Map.of(), "");
+        context.getRegistry().lookupByNameAndType("frameCache", FrameCache.class).lookup(probe);
+        return probe.foundCount() > 0;
+    }
+
+    @Test
+    void aGoodAnswerIsServedAndCachedInProcess() throws Exception {
+        store.answerFrames(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part(JPEG_PART, frame("frame-A")), new Part(JPEG_PART, frame("frame-B")))));
+        String url = instanceUrl("1,2");
+        HttpResponse<byte[]> response = get(url, "Accept", STORED);
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        List<BodyPart> parts = parts(response);
+        assertArrayEquals(frame("frame-A"), parts.get(0).content());
+        assertArrayEquals(frame("frame-B"), parts.get(1).content());
+        assertTrue(rawCached(url, 1, 2));
+
+        int calls = store.frameCalls();
+        assertEquals(200, get(url, "Accept", STORED).statusCode());
+        assertEquals(calls, store.frameCalls(), "second request served by the in-process cache");
+        assertTrue(store.requests().get(store.requests().size() - 1).endsWith(
+                "/frames/1,2 | multipart/related; type=\"application/octet-stream\"; transfer-syntax=*"),
+                store.requests().toString());
+    }
+
+    private void assertFallsBackAndCachesNothingRaw(Answer bad, String why) throws Exception {
+        store.answerFrames(bad);
+        store.answerRendered(Answer.of(200, "image/jpeg", RENDERED));
+        String url = instanceUrl("1,2");
+        int rendered = store.renderedCalls();
+        HttpResponse<byte[]> response = get(url, "Accept", STORED);
+        assertEquals(200, response.statusCode(), why + ": " + new String(response.body()));
+        List<BodyPart> parts = parts(response);
+        assertEquals(2, parts.size(), why);
+        for (BodyPart part : parts) {
+            assertEquals(JPEG_PART, part.contentType(), why);
+            assertArrayEquals(RENDERED, part.content(), why);
+        }
+        assertEquals(rendered + 2, store.renderedCalls(), why);
+        assertTrue(!rawCached(url, 1, 2), why + ": nothing of a rejected raw answer may be cached");
+    }
+
+    @Test
+    void tooFewParts() throws Exception {
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part(JPEG_PART, frame("only-one")))), "1 part for 2 frames");
+    }
+
+    @Test
+    void tooManyParts() throws Exception {
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part(JPEG_PART, frame("a")), new Part(JPEG_PART, frame("b")), new Part(JPEG_PART, frame("c")))),
+                "3 parts for 2 frames");
+    }
+
+    @Test
+    void emptyPart() throws Exception {
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part(JPEG_PART, frame("a")), new Part(JPEG_PART, new byte[0]))), "empty second part");
+    }
+
+    @Test
+    void unsupportedOrMislabelledContentType() throws Exception {
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part(JPEG_PART, frame("a")), new Part("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.70", frame("b")))),
+                "lossless JPEG is not a cached syntax");
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part("image/jp2; transfer-syntax=1.2.840.10008.1.2.4.50", frame("a")), new Part(JPEG_PART, frame("b")))),
+                "JPEG syntax labelled image/jp2");
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part("text/html", frame("a")), new Part(JPEG_PART, frame("b")))), "text/html part");
+    }
+
+    @Test
+    void notMultipart() throws Exception {
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, "application/json", frame("{}")), "JSON instead of multipart");
+        assertFallsBackAndCachesNothingRaw(Answer.of(200, null, frame("raw bytes")), "no content type");
+    }
+
+    @Test
+    void truncatedBody() throws Exception {
+        byte[] body = multipart(BOUNDARY, true, new Part(JPEG_PART, frame("first-frame")), new Part(JPEG_PART, frame("second-frame")));
+        assertFallsBackAndCachesNothingRaw(new Answer(200, MULTIPART, body, body.length - 12), "body cut inside the last part");
+    }
+
+    @Test
+    void storeError() throws Exception {
+        assertFallsBackAndCachesNothingRaw(Answer.of(500, "application/json", frame("{\"Message\":\"boom\"}")), "500");
+    }
+
+    @Test
+    void whenTheFallbackFailsTooTheClientGets502AndNothingIsCached() throws Exception {
+        store.answerFrames(Answer.of(500, "application/json", frame("{\"Message\":\"Cannot decode\"}")));
+        store.answerRendered(Answer.of(200, "text/html", frame("<html>")));
+        String url = instanceUrl("3");
+        HttpResponse<byte[]> response = get(url, "Accept", STORED);
+        assertEquals(502, response.statusCode());
+        assertEquals("text/plain; charset=utf-8", response.headers().firstValue("Content-Type").orElse(null));
+        String body = new String(response.body());
+        assertTrue(body.contains("text/html"), body);
+        assertEquals(1, body.split("\n").length, body);
+        assertTrue(!rawCached(url, 3));
+    }
+
+    @Test
+    void storeClientErrorsPassThroughWithoutFallback() throws Exception {
+        store.answerFrames(Answer.of(401, null, new byte[0]));
+        int rendered = store.renderedCalls();
+        HttpResponse<byte[]> response = get(instanceUrl("1"), "Accept", STORED, "Authorization", "Basic Zm9vOmJhcg==");
+        assertEquals(401, response.statusCode());
+        assertEquals(rendered, store.renderedCalls(), "a refusal is not retried as rendered");
+        assertTrue(store.requests().get(store.requests().size() - 1).contains("/frames/1 |"));
+    }
+}

@@ -1,0 +1,110 @@
+package org.framecache.proxy.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A DICOMweb store that answers what a test tells it to: the means to inject the faults real stores show now and
+ * then (wrong part counts, empty or mislabelled parts, truncated bodies, errors).
+ */
+public final class FakeDicomWebStore implements AutoCloseable {
+
+    /** One canned answer; {@code truncate} sends the body without a length and cuts it at that many bytes. */
+    public record Answer(int status, String contentType, byte[] body, int truncate) {
+        public static Answer of(int status, String contentType, byte[] body) {
+            return new Answer(status, contentType, body, -1);
+        }
+    }
+
+    /** A part of a canned multipart answer. */
+    public record Part(String contentType, byte[] bytes) {
+    }
+
+    private final HttpServer server;
+    private volatile Answer frames = Answer.of(500, "text/plain", "not set".getBytes());
+    private volatile Answer rendered = Answer.of(500, "text/plain", "not set".getBytes());
+    private final AtomicInteger frameCalls = new AtomicInteger();
+    private final AtomicInteger renderedCalls = new AtomicInteger();
+    private final List<String> requests = new CopyOnWriteArrayList<>();
+
+    public FakeDicomWebStore() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String dicomWebUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/dicom-web";
+    }
+
+    public void answerFrames(Answer answer) {
+        frames = answer;
+    }
+
+    public void answerRendered(Answer answer) {
+        rendered = answer;
+    }
+
+    public int frameCalls() {
+        return frameCalls.get();
+    }
+
+    public int renderedCalls() {
+        return renderedCalls.get();
+    }
+
+    /** "GET path | Accept" of every request received. */
+    public List<String> requests() {
+        return requests;
+    }
+
+    /** A multipart/related body with these parts; without the close delimiter when {@code close} is false. */
+    public static byte[] multipart(String boundary, boolean close, Part... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (Part part : parts) {
+            out.writeBytes(("--" + boundary + "\r\nContent-Type: " + part.contentType() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(part.bytes());
+            out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        if (close) {
+            out.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        return out.toByteArray();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        requests.add(exchange.getRequestMethod() + " " + path + " | " + exchange.getRequestHeaders().getFirst("Accept"));
+        boolean isRendered = path.endsWith("/rendered");
+        (isRendered ? renderedCalls : frameCalls).incrementAndGet();
+        Answer answer = isRendered ? rendered : frames;
+        if (answer.contentType() != null) {
+            exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+        }
+        try (OutputStream body = exchange.getResponseBody()) {
+            if (answer.truncate() >= 0) {
+                exchange.sendResponseHeaders(answer.status(), 0);
+                body.write(answer.body(), 0, Math.min(answer.truncate(), answer.body().length));
+            } else {
+                exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
+                body.write(answer.body());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
