@@ -64,6 +64,12 @@ public class ProxyConfiguration implements CamelConfiguration {
     String keyPrefix;
     @PropertyInject("cache.memory-max-bytes")
     long memoryMaxBytes;
+    @PropertyInject("auth.per-caller")
+    boolean perCallerAccess;
+    @PropertyInject("auth.decision-ttl-seconds")
+    long decisionTtlSeconds;
+    @PropertyInject("auth.hmac-key")
+    String hmacKey;
 
     @BindToRegistry
     public AcceptNegotiator acceptNegotiator() {
@@ -121,6 +127,8 @@ public class ProxyConfiguration implements CamelConfiguration {
                 list(forwardHeaders), renderedFallback));
 
         Duration ttl = Duration.ofSeconds(ttlSeconds);
+        registry.bind("instanceAccess", new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl,
+                hmacKey));
         ByteCache cache = redisUrl == null || redisUrl.isBlank()
                 ? new MemoryByteCache(memoryMaxBytes, ttl)
                 : new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis, redisMaxConnections);

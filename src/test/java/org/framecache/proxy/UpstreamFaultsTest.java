@@ -167,6 +167,30 @@ class UpstreamFaultsTest extends ProxyTestSupport {
     }
 
     @Test
+    void framesBeyondNumberOfFramesAre400WithoutAskingForThem() throws Exception {
+        int calls = store.frameCalls();
+        HttpResponse<byte[]> response = get(instanceUrl("64,65"), "Accept", STORED);
+        assertEquals(400, response.statusCode());
+        assertEquals("frame 65 is out of range: the instance has 64 frames\n", new String(response.body()));
+        assertEquals(calls, store.frameCalls());
+    }
+
+    @Test
+    void aRefusedMetadataCheckIsPassedOnAndRemembered() throws Exception {
+        store.answerMetadata(Answer.of(403, null, new byte[0]));
+        try {
+            String url = instanceUrl("1");
+            int requests = store.requests().size();
+            assertEquals(403, get(url, "Accept", STORED).statusCode());
+            assertEquals(403, get(url, "Accept", STORED).statusCode());
+            assertEquals(requests + 1, store.requests().size(), "the refusal is remembered, not asked again");
+        } finally {
+            store.answerMetadata(Answer.of(200, "application/dicom+json",
+                    "[{\"00280008\":{\"vr\":\"IS\",\"Value\":[\"64\"]}}]".getBytes()));
+        }
+    }
+
+    @Test
     void storeClientErrorsPassThroughWithoutFallback() throws Exception {
         store.answerFrames(Answer.of(401, null, new byte[0]));
         int rendered = store.renderedCalls();

@@ -7,13 +7,14 @@ import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Counts calls made to the upstream store, split into raw-frame and rendered calls: the proof that a cache hit
+ * Counts calls made to the upstream store, split into raw-frame, rendered and metadata calls: the proof that a cache hit
  * never touches the store, and a number an operator wants to see.
  */
 public final class UpstreamCallCounter extends EventNotifierSupport {
     private final String upstreamUrl;
     private final LongAdder frames = new LongAdder();
     private final LongAdder rendered = new LongAdder();
+    private final LongAdder metadata = new LongAdder();
 
     public UpstreamCallCounter(String upstreamUrl) {
         this.upstreamUrl = upstreamUrl;
@@ -33,7 +34,7 @@ public final class UpstreamCallCounter extends EventNotifierSupport {
         if (event instanceof ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
             Exchange exchange = sending.getExchange();
             String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, "", String.class);
-            (path.endsWith("/rendered") ? rendered : frames).increment();
+            (path.endsWith("/rendered") ? rendered : path.endsWith("/metadata") ? metadata : frames).increment();
         }
     }
 
@@ -45,7 +46,11 @@ public final class UpstreamCallCounter extends EventNotifierSupport {
         return rendered.sum();
     }
 
+    public long getMetadataCalls() {
+        return metadata.sum();
+    }
+
     public long getTotal() {
-        return frames.sum() + rendered.sum();
+        return frames.sum() + rendered.sum() + metadata.sum();
     }
 }

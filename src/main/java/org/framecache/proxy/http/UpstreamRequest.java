@@ -24,6 +24,12 @@ public final class UpstreamRequest {
                 request.getRepresentation().upstreamAccept(), "");
     }
 
+    /** The instance's metadata, asked with the caller's credentials (access check, NumberOfFrames). */
+    public void metadata(Exchange exchange) {
+        FrameRequest request = frameRequest(exchange);
+        prepare(exchange, request, request.instancePath() + "/metadata", "application/dicom+json", "");
+    }
+
     /** One rendered frame; the frame number is the message body (one split item). */
     public void renderedFrame(Exchange exchange) {
         FrameRequest request = frameRequest(exchange);

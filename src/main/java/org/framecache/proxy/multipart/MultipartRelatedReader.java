@@ -353,7 +353,7 @@ public final class MultipartRelatedReader {
             if (r + 1 == limit) {
                 return eof ? limit : NEED_MORE;
             }
-            return r + 2;
+            return buf[r + 1] == '\n' ? r + 2 : NOT_DELIMITER;
         }
 
         /** Boyer-Moore-Horspool search for a full delimiter match in {@code [from, limit)}. */

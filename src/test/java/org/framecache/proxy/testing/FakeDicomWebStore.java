@@ -33,6 +33,8 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final HttpServer server;
     private volatile Answer frames = Answer.of(500, "text/plain", "not set".getBytes());
     private volatile Answer rendered = Answer.of(500, "text/plain", "not set".getBytes());
+    private volatile Answer metadata = Answer.of(200, "application/dicom+json",
+            "[{\"00280008\":{\"vr\":\"IS\",\"Value\":[64]}}]".getBytes(StandardCharsets.US_ASCII));
     private final AtomicInteger frameCalls = new AtomicInteger();
     private final AtomicInteger renderedCalls = new AtomicInteger();
     private final List<String> requests = new CopyOnWriteArrayList<>();
@@ -53,6 +55,11 @@ public final class FakeDicomWebStore implements AutoCloseable {
 
     public void answerRendered(Answer answer) {
         rendered = answer;
+    }
+
+    /** The instance metadata; by default a 64-frame instance. */
+    public void answerMetadata(Answer answer) {
+        metadata = answer;
     }
 
     public int frameCalls() {
@@ -86,9 +93,16 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
         requests.add(exchange.getRequestMethod() + " " + path + " | " + exchange.getRequestHeaders().getFirst("Accept"));
-        boolean isRendered = path.endsWith("/rendered");
-        (isRendered ? renderedCalls : frameCalls).incrementAndGet();
-        Answer answer = isRendered ? rendered : frames;
+        Answer answer;
+        if (path.endsWith("/metadata")) {
+            answer = metadata;
+        } else if (path.endsWith("/rendered")) {
+            renderedCalls.incrementAndGet();
+            answer = rendered;
+        } else {
+            frameCalls.incrementAndGet();
+            answer = frames;
+        }
         if (answer.contentType() != null) {
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
         }

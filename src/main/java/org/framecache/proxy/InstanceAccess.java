@@ -1,0 +1,171 @@
+package org.framecache.proxy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Serves a frame, cached or not, only to a caller the store accepts for that instance: the store is asked with
+ * the caller's own credentials (the instance's metadata, PS3.18 §10.4.1.1.2) and its answer is remembered per
+ * (credential fingerprint, instance) for a short time, refusals included. Credentials are kept only as an HMAC
+ * fingerprint. The same metadata gives NumberOfFrames, so out-of-range frames are refused before the store is
+ * asked for them.
+ */
+public final class InstanceAccess {
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final String NUMBER_OF_FRAMES = "00280008";
+
+    private record Decision(int status, String challenge) {
+    }
+
+    private final Cache<String, Decision> decisions;
+    private final Cache<String, Integer> frameCounts;
+    private final SecretKeySpec key;
+    private final boolean perCaller;
+
+    /**
+     * @param perCaller false for stores that need no authentication: one decision per instance for everyone
+     * @param hmacKey   secret for credential fingerprints; empty = a random key for this process
+     */
+    public InstanceAccess(boolean perCaller, Duration decisionTtl, Duration metadataTtl, String hmacKey) {
+        this.perCaller = perCaller;
+        this.decisions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(decisionTtl).build();
+        this.frameCounts = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(metadataTtl).build();
+        byte[] secret = hmacKey == null || hmacKey.isEmpty() ? randomKey() : hmacKey.getBytes(StandardCharsets.UTF_8);
+        this.key = new SecretKeySpec(secret, "HmacSHA256");
+    }
+
+    /**
+     * True when the store must be asked (no remembered decision). A remembered refusal is answered at once with
+     * the store's status; a remembered acceptance checks the frame numbers.
+     */
+    public boolean mustAskStore(FrameRequest request) {
+        Decision decision = decisions.getIfPresent(decisionKey(request));
+        if (decision != null && decision.status() != 200) {
+            throw refusal(decision);
+        }
+        Integer frames = frameCounts.getIfPresent(request.instancePath());
+        if (decision == null || frames == null) {
+            return true;
+        }
+        checkFrameNumbers(request, frames);
+        return false;
+    }
+
+    /** After the metadata call: remembers the store's answer, then accepts or refuses the request. */
+    public void record(Exchange exchange) {
+        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        Message answer = exchange.getMessage();
+        int status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        switch (status) {
+            case 200 -> {
+                int frames = numberOfFrames(answer);
+                frameCounts.put(request.instancePath(), frames);
+                decisions.put(decisionKey(request), new Decision(200, null));
+                checkFrameNumbers(request, frames);
+            }
+            case 401, 403, 404, 410 -> {
+                Decision refusal = new Decision(status, answer.getHeader("WWW-Authenticate", String.class));
+                decisions.put(decisionKey(request), refusal);
+                throw refusal(refusal);
+            }
+            default -> throw new ProxyException(502, "cannot verify access to the instance: the store answered " + status
+                    + " for its metadata");
+        }
+    }
+
+    /** HMAC of the forwarded credentials; never the credentials themselves. */
+    public String fingerprint(Map<String, String> forwardHeaders) {
+        if (forwardHeaders.isEmpty()) {
+            return "anonymous";
+        }
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            new TreeMap<>(forwardHeaders).forEach((name, value) -> {
+                mac.update(name.toLowerCase().getBytes(StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+                mac.update(value.getBytes(StandardCharsets.UTF_8));
+                mac.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(mac.doFinal(), 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    private String decisionKey(FrameRequest request) {
+        return (perCaller ? fingerprint(request.getForwardHeaders()) : "*") + "|" + request.instancePath();
+    }
+
+    private static void checkFrameNumbers(FrameRequest request, int numberOfFrames) {
+        for (int frame : request.getFrames()) {
+            if (frame > numberOfFrames) {
+                throw ProxyException.badRequest("frame " + frame + " is out of range: the instance has "
+                        + numberOfFrames + " frame" + (numberOfFrames == 1 ? "" : "s"));
+            }
+        }
+    }
+
+    private static UpstreamStatusException refusal(Decision decision) {
+        String what = switch (decision.status()) {
+            case 401 -> "the store requires valid credentials for this instance";
+            case 403 -> "the store refuses this caller access to the instance";
+            default -> "no such instance in the store";
+        };
+        return new UpstreamStatusException(decision.status(), what + " (" + decision.status() + ")", decision.challenge());
+    }
+
+    /** NumberOfFrames (0028,0008) of the first data set; 1 when absent (single-frame instance, PS3.3 C.7.6.6). */
+    static int numberOfFrames(Message answer) {
+        try (InputStream body = answer.getBody(InputStream.class); JsonParser json = JSON.createParser(body)) {
+            if (json.nextToken() != JsonToken.START_ARRAY || json.nextToken() != JsonToken.START_OBJECT) {
+                throw new ProxyException(502, "the store's metadata is not a DICOM JSON array");
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String tag = json.currentName();
+                json.nextToken();
+                if (!NUMBER_OF_FRAMES.equals(tag)) {
+                    json.skipChildren();
+                    continue;
+                }
+                while (json.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = json.currentName();
+                    json.nextToken();
+                    if ("Value".equals(field) && json.currentToken() == JsonToken.START_ARRAY
+                            && json.nextToken() != JsonToken.END_ARRAY) {
+                        return Integer.parseInt(json.getValueAsString().strip());
+                    }
+                    json.skipChildren();
+                }
+                return 1;
+            }
+            return 1;
+        } catch (IOException | NumberFormatException | NullPointerException e) {
+            throw new ProxyException(502, "the store's metadata could not be read: " + e.getMessage());
+        }
+    }
+
+    private static byte[] randomKey() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+}

@@ -1,0 +1,88 @@
+package org.framecache.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+
+import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancProcess;
+import org.framecache.proxy.testing.SlideGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cached frame is never served to a caller the store would refuse: real Orthanc with basic authentication,
+ * user A fills the cache, then no, wrong and valid credentials each get what the store would have said.
+ */
+class AccessControlTest extends ProxyTestSupport {
+    private static final String ALICE = basic("alice", "alice-secret");
+    private static final String BOB = basic("bob", "bob-secret");
+
+    private OrthancProcess orthanc;
+    private GeneratedInstance slide;
+
+    private static String basic(String user, String password) {
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    protected Properties testProperties() {
+        orthanc = OrthancProcess.start(Map.of("alice", "alice-secret", "bob", "bob-secret"));
+        Properties p = new Properties();
+        p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
+        return p;
+    }
+
+    @BeforeAll
+    void upload() {
+        slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 4, 4, 256, false);
+        orthanc.upload(slide.part10());
+    }
+
+    @AfterAll
+    void stopOrthanc() {
+        orthanc.close();
+    }
+
+    private String url(String frames) {
+        return framesUrl(slide.studyUid(), slide.seriesUid(), slide.sopInstanceUid(), frames);
+    }
+
+    @Test
+    void cachedFramesReachOnlyCallersTheStoreAccepts() throws Exception {
+        HttpResponse<byte[]> alice = get(url("3"), "Accept", STORED, "Authorization", ALICE);
+        assertEquals(200, alice.statusCode(), new String(alice.body()));
+        byte[] frame = parts(alice).get(0).content();
+        assertArrayEquals(slide.frames().get(2), frame);
+        long frameCalls = upstreamCalls().getRawFrameCalls();
+
+        HttpResponse<byte[]> anonymous = get(url("3"), "Accept", STORED);
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"),
+                "the store's challenge is passed on");
+        assertFalse(new String(anonymous.body(), StandardCharsets.ISO_8859_1).contains("\u00ff\u00d8"), "no JPEG bytes");
+
+        HttpResponse<byte[]> wrong = get(url("3"), "Accept", STORED, "Authorization", basic("alice", "guess"));
+        assertEquals(401, wrong.statusCode());
+        HttpResponse<byte[]> stranger = get(url("3") + "/rendered", "Authorization", basic("mallory", "x"));
+        assertEquals(401, stranger.statusCode(), "the rendered endpoint is checked too");
+
+        HttpResponse<byte[]> bob = get(url("3"), "Accept", STORED, "Authorization", BOB);
+        assertEquals(200, bob.statusCode());
+        assertArrayEquals(frame, parts(bob).get(0).content());
+        assertEquals(frameCalls, upstreamCalls().getRawFrameCalls(), "bob was served from the cache after his own check");
+
+        long metadataCalls = upstreamCalls().getMetadataCalls();
+        assertEquals(200, get(url("3"), "Accept", STORED, "Authorization", BOB).statusCode());
+        assertEquals(401, get(url("3"), "Accept", STORED).statusCode());
+        assertEquals(metadataCalls, upstreamCalls().getMetadataCalls(), "decisions, refusals included, are remembered");
+    }
+}
