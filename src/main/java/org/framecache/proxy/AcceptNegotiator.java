@@ -15,13 +15,26 @@ public final class AcceptNegotiator {
     private static final String OFFERED_FRAMES = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*"
             + ", multipart/related; type=\"<image type>\"; transfer-syntax=<uid>";
     private static final String OFFERED_RENDERED = "image/jpeg, image/png";
+    private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png");
 
     public Representation forFrames(String accept) {
-        for (List<MediaType> group : byPreference(accept)) {
+        List<MediaType> ranges = parse(accept);
+        // RFC 9110 §12.5.1: q=0 refuses; a wildcard must not bring a refused representation back
+        List<Representation> refused = new ArrayList<>();
+        for (MediaType range : ranges) {
+            if (quality(range) == 0) {
+                Representation candidate = frameCandidate(range);
+                if (candidate != null) {
+                    refused.add(candidate);
+                }
+            }
+        }
+        for (List<MediaType> group : byPreference(ranges)) {
             Representation chosen = null;
             for (MediaType range : group) {
                 Representation candidate = frameCandidate(range);
-                if (candidate != null && (chosen == null || candidate.isStored() && !chosen.isStored())) {
+                if (candidate != null && !refused.contains(candidate)
+                        && (chosen == null || candidate.isStored() && !chosen.isStored())) {
                     chosen = candidate;
                 }
             }
@@ -29,32 +42,52 @@ public final class AcceptNegotiator {
                 return chosen;
             }
         }
-        if (accept == null || accept.isBlank()) {
+        if (ranges.isEmpty()) {
             return Representation.stored();
         }
         throw ProxyException.notAcceptable("frames are offered as " + OFFERED_FRAMES + "; none is acceptable");
     }
 
     public Representation forRendered(String accept, String query) {
-        if (accept == null || accept.isBlank()) {
+        List<MediaType> ranges = parse(accept);
+        if (ranges.isEmpty()) {
             return Representation.rendered("image/jpeg", query);
         }
-        for (List<MediaType> group : byPreference(accept)) {
-            for (MediaType range : group) {
-                if (range.parameter("transfer-syntax") != null) {
-                    throw ProxyException.badRequest("transfer-syntax is not allowed for rendered media types");
-                }
-                String type = switch (range.essence()) {
-                    case "*/*", "image/*", "image/jpeg" -> "image/jpeg";
-                    case "image/png" -> "image/png";
-                    default -> null;
-                };
-                if (type != null) {
-                    return Representation.rendered(type, query);
-                }
+        for (MediaType range : ranges) {
+            if (range.parameter("transfer-syntax") != null) {
+                throw ProxyException.badRequest("transfer-syntax is not allowed for rendered media types");
             }
         }
-        throw ProxyException.notAcceptable("rendered frames are offered as " + OFFERED_RENDERED + "; none is acceptable");
+        // each type's quality is that of the most specific range matching it (RFC 9110 §12.5.1); JPEG wins ties
+        String chosen = null;
+        double best = 0;
+        for (String type : RENDERED_TYPES) {
+            double q = qualityOf(type, ranges);
+            if (q > best) {
+                best = q;
+                chosen = type;
+            }
+        }
+        if (chosen == null) {
+            throw ProxyException.notAcceptable("rendered frames are offered as " + OFFERED_RENDERED + "; none is acceptable");
+        }
+        return Representation.rendered(chosen, query);
+    }
+
+    private static double qualityOf(String type, List<MediaType> ranges) {
+        int bestSpecificity = -1;
+        double q = 0;
+        for (MediaType range : ranges) {
+            String essence = range.essence();
+            int specificity = essence.equals(type) ? 2
+                    : essence.equals(type.substring(0, type.indexOf('/')) + "/*") ? 1
+                    : essence.equals("*/*") ? 0 : -1;
+            if (specificity > bestSpecificity) {
+                bestSpecificity = specificity;
+                q = quality(range);
+            }
+        }
+        return q;
     }
 
     private static Representation frameCandidate(MediaType range) {
@@ -99,14 +132,16 @@ public final class AcceptNegotiator {
         return type.equals(TransferSyntaxes.mediaTypeOf(syntax)) ? Representation.raw(type, syntax) : null;
     }
 
-    /** Media ranges grouped by q-value, most preferred first; q=0 ranges are dropped. */
-    private static List<List<MediaType>> byPreference(String accept) {
-        List<MediaType> ranges;
+    private static List<MediaType> parse(String accept) {
         try {
-            ranges = MediaType.parseList(accept);
+            return MediaType.parseList(accept);
         } catch (IllegalArgumentException e) {
             throw ProxyException.badRequest("malformed Accept header: " + e.getMessage());
         }
+    }
+
+    /** Media ranges grouped by q-value, most preferred first; q=0 ranges are dropped. */
+    private static List<List<MediaType>> byPreference(List<MediaType> ranges) {
         List<MediaType> sorted = new ArrayList<>();
         for (MediaType range : ranges) {
             if (quality(range) > 0) {

@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -100,9 +101,13 @@ public final class FrameRequestParser {
         }
         int[] frames = new int[items.length];
         for (int i = 0; i < items.length; i++) {
-            long n = items[i].length() > 10 ? Long.MAX_VALUE : Long.parseLong(items[i]);
-            if (n < 1 || n > Integer.MAX_VALUE) {
+            String digits = items[i].replaceFirst("^0+(?=\\d)", "");
+            long n = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits);
+            if (n < 1) {
                 throw ProxyException.badRequest("frame numbers start at 1: " + abbreviate(items[i]));
+            }
+            if (n > Integer.MAX_VALUE) {
+                throw ProxyException.badRequest("frame number too large: " + abbreviate(items[i]));
             }
             frames[i] = (int) n;
         }
@@ -129,7 +134,7 @@ public final class FrameRequestParser {
         Map<String, String> params = new TreeMap<>(queryParameters(in));
         params.remove("accept");
         StringBuilder query = new StringBuilder();
-        params.forEach((k, v) -> query.append(query.length() == 0 ? "" : "&").append(k).append('=').append(v));
+        params.forEach((k, v) -> query.append(query.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
         return query.toString();
     }
 
@@ -150,6 +155,11 @@ public final class FrameRequestParser {
         return params;
     }
 
+    /** Percent-encodes a query name or value; commas stay as they are (DICOMweb list separators). */
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2C", ",");
+    }
+
     private static String decode(String s) {
         try {
             return URLDecoder.decode(s, StandardCharsets.UTF_8);
@@ -163,8 +173,8 @@ public final class FrameRequestParser {
         String path = in.getHeader(Exchange.HTTP_PATH, String.class);
         int studies = path == null ? -1 : path.lastIndexOf("/studies/");
         String prefix = studies < 0 ? "" : path.substring(0, studies);
-        String proto = in.getHeader("X-Forwarded-Proto", "http", String.class);
-        String host = in.getHeader("X-Forwarded-Host", in.getHeader("Host", "localhost", String.class), String.class);
+        String proto = firstHop(in.getHeader("X-Forwarded-Proto", "http", String.class));
+        String host = firstHop(in.getHeader("X-Forwarded-Host", in.getHeader("Host", "localhost", String.class), String.class));
         String forwarded = in.getHeader("Forwarded", String.class);
         if (forwarded != null) {
             for (String pair : forwarded.split(",")[0].split(";")) {
@@ -177,6 +187,12 @@ public final class FrameRequestParser {
             }
         }
         return proto + "://" + host + prefix;
+    }
+
+    /** The client-facing hop of a possibly chained X-Forwarded-* value ("a, b" → "a"). */
+    private static String firstHop(String value) {
+        int comma = value.indexOf(',');
+        return (comma < 0 ? value : value.substring(0, comma)).strip();
     }
 
     private static String abbreviate(String s) {

@@ -1,0 +1,247 @@
+package org.framecache.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.framecache.proxy.cache.ByteCache;
+import org.framecache.proxy.cache.MemoryByteCache;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Lookups and writes through an in-process cache, keyed by store, instance, frame and representation. */
+class FrameCacheTest {
+    private static final String UPSTREAM = "http://127.0.0.1:8042/dicom-web";
+    private static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
+    private static final Representation STORED = Representation.stored();
+    private static final Representation JPEG = Representation.raw("image/jpeg", JPEG_BASELINE);
+    private static final Representation RENDERED = Representation.rendered("image/jpeg", "");
+
+    private final MemoryByteCache bytes = new MemoryByteCache(16 << 20, Duration.ofMinutes(5));
+    private final FrameCache cache = new FrameCache(bytes, "dwfc:", UPSTREAM);
+
+    @AfterEach
+    void closeCache() {
+        bytes.close();
+    }
+
+    private static FrameRequest request(Representation representation, Representation fallback, int... frames) {
+        return request("1.2.3.4.5", representation, fallback, frames);
+    }
+
+    private static FrameRequest request(String instance, Representation representation, Representation fallback,
+                                        int... frames) {
+        return new FrameRequest("1.2.3", "1.2.3.4", instance, frames, representation, fallback, Map.of(), "http://h");
+    }
+
+    private static CachedFrame frame(String type, String content) {
+        return new CachedFrame(type, content.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static CachedFrame jpeg(String content) {
+        return frame("image/jpeg; transfer-syntax=" + JPEG_BASELINE, content);
+    }
+
+    private static void assertFrame(CachedFrame expected, CachedFrame actual) {
+        assertNotNull(actual, "frame not found");
+        assertEquals(expected.contentType(), actual.contentType());
+        assertArrayEquals(expected.bytes(), actual.bytes());
+    }
+
+    @Test
+    void emptyCacheFindsNothing() {
+        FrameRequest request = request(STORED, RENDERED, 5, 3, 3);
+
+        cache.lookup(request);
+
+        assertEquals(0, request.foundCount());
+        assertArrayEquals(new int[] {5, 3}, request.getMissing());
+        assertFalse(request.isComplete());
+    }
+
+    @Test
+    void storeAddsFramesToTheRequestAndTheCache() {
+        FrameRequest first = request(STORED, RENDERED, 5, 3, 3);
+        CachedFrame five = jpeg("five");
+        CachedFrame three = jpeg("three");
+
+        cache.store(first, List.of(new FetchedFrame(5, STORED, five), new FetchedFrame(3, STORED, three)));
+
+        assertTrue(first.isComplete());
+        FrameRequest second = request(STORED, RENDERED, 3, 5, 3);
+        cache.lookup(second);
+        assertTrue(second.isComplete());
+        assertEquals(2, second.foundCount());
+        assertFrame(five, second.get(5));
+        assertFrame(three, second.get(3));
+    }
+
+    @Test
+    void partialHitLeavesTheRestMissingInRequestOrder() {
+        cache.store(request(STORED, null, 3), List.of(new FetchedFrame(3, STORED, jpeg("three"))));
+
+        FrameRequest request = request(STORED, null, 7, 3, 9, 7);
+        cache.lookup(request);
+
+        assertFrame(jpeg("three"), request.get(3));
+        assertArrayEquals(new int[] {7, 9}, request.getMissing());
+    }
+
+    @Test
+    void otherRepresentationIsAMiss() {
+        cache.store(request(STORED, null, 1), List.of(new FetchedFrame(1, STORED, jpeg("stored"))));
+
+        FrameRequest asJpeg = request(JPEG, null, 1);
+        cache.lookup(asJpeg);
+        assertNull(asJpeg.get(1));
+
+        cache.store(asJpeg, List.of(new FetchedFrame(1, JPEG, jpeg("baseline"))));
+        FrameRequest stored = request(STORED, null, 1);
+        FrameRequest baseline = request(JPEG, null, 1);
+        cache.lookup(stored);
+        cache.lookup(baseline);
+        assertFrame(jpeg("stored"), stored.get(1));
+        assertFrame(jpeg("baseline"), baseline.get(1));
+    }
+
+    @Test
+    void renderedQueriesAreSeparateEntries() {
+        Representation quality90 = Representation.rendered("image/jpeg", "quality=90");
+        cache.store(request(quality90, null, 1), List.of(new FetchedFrame(1, quality90, frame("image/jpeg", "q90"))));
+
+        FrameRequest plain = request(RENDERED, null, 1);
+        cache.lookup(plain);
+        assertNull(plain.get(1));
+
+        FrameRequest again = request(Representation.rendered("image/jpeg", "quality=90"), null, 1);
+        cache.lookup(again);
+        assertFrame(frame("image/jpeg", "q90"), again.get(1));
+    }
+
+    @Test
+    void otherInstanceIsAMiss() {
+        cache.store(request(STORED, null, 1), List.of(new FetchedFrame(1, STORED, jpeg("a"))));
+
+        FrameRequest other = request("1.2.3.4.6", STORED, null, 1);
+        cache.lookup(other);
+
+        assertNull(other.get(1));
+    }
+
+    @Test
+    void storesBehindDifferentUpstreamsDoNotShareEntries() {
+        FrameCache otherStore = new FrameCache(bytes, "dwfc:", "http://other-pacs:8042/dicom-web");
+        cache.store(request(STORED, null, 1), List.of(new FetchedFrame(1, STORED, jpeg("ours"))));
+
+        FrameRequest viaOther = request(STORED, null, 1);
+        otherStore.lookup(viaOther);
+        assertNull(viaOther.get(1));
+
+        otherStore.store(viaOther, List.of(new FetchedFrame(1, STORED, jpeg("theirs"))));
+        FrameRequest viaUs = request(STORED, null, 1);
+        cache.lookup(viaUs);
+        assertFrame(jpeg("ours"), viaUs.get(1));
+    }
+
+    @Test
+    void keysNameStoreInstanceFrameAndRepresentation() {
+        FrameRequest request = request(STORED, null, 1);
+        String key = cache.key(request, 7, JPEG);
+
+        assertEquals("dwfc:" + FrameCache.storeId(UPSTREAM) + ":1.2.3:1.2.3.4:1.2.3.4.5:7:raw:image/jpeg:" + JPEG_BASELINE, key);
+        assertTrue(FrameCache.storeId(UPSTREAM).matches("[0-9a-f]{12}"), FrameCache.storeId(UPSTREAM));
+        assertNotEquals(FrameCache.storeId(UPSTREAM), FrameCache.storeId(UPSTREAM + "/"));
+        assertNotEquals(cache.key(request, 7, STORED), key);
+        assertNotEquals(cache.key(request, 7, RENDERED), cache.key(request, 7, STORED));
+    }
+
+    @Test
+    void fallbackEntryIsUsedWhenThePrimaryIsMissing() {
+        CachedFrame rendered = frame("image/jpeg", "rendered-3");
+        cache.store(request(STORED, RENDERED, 3), List.of(new FetchedFrame(3, RENDERED, rendered)));
+        cache.store(request(STORED, RENDERED, 5), List.of(new FetchedFrame(5, STORED, jpeg("raw-5"))));
+
+        FrameRequest request = request(STORED, RENDERED, 5, 3);
+        cache.lookup(request);
+
+        assertTrue(request.isComplete());
+        assertFrame(jpeg("raw-5"), request.get(5));
+        assertFrame(rendered, request.get(3));
+    }
+
+    @Test
+    void primaryEntryWinsOverTheFallback() {
+        cache.store(request(STORED, RENDERED, 5), List.of(
+                new FetchedFrame(5, RENDERED, frame("image/jpeg", "rendered-5")),
+                new FetchedFrame(5, STORED, jpeg("raw-5"))));
+
+        FrameRequest request = request(STORED, RENDERED, 5);
+        cache.lookup(request);
+
+        assertFrame(jpeg("raw-5"), request.get(5));
+    }
+
+    @Test
+    void fallbackEntriesAreIgnoredWithoutAFallback() {
+        cache.store(request(STORED, RENDERED, 3), List.of(new FetchedFrame(3, RENDERED, frame("image/jpeg", "r"))));
+
+        FrameRequest request = request(STORED, null, 3);
+        cache.lookup(request);
+
+        assertNull(request.get(3));
+    }
+
+    @Test
+    void lookupAsksForPrimaryThenFallbackKeysInOneCall() {
+        List<List<String>> calls = new ArrayList<>();
+        ByteCache recording = new ByteCache() {
+            @Override
+            public List<byte[]> getAll(List<String> keys) {
+                calls.add(List.copyOf(keys));
+                return new ArrayList<>(java.util.Collections.nCopies(keys.size(), null));
+            }
+
+            @Override
+            public void putAll(Map<String, byte[]> entries) {
+            }
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM);
+        FrameRequest request = request(STORED, RENDERED, 5, 3, 3);
+
+        frameCache.lookup(request);
+
+        assertEquals(1, calls.size());
+        assertEquals(List.of(frameCache.key(request, 5, STORED), frameCache.key(request, 3, STORED),
+                frameCache.key(request, 5, RENDERED), frameCache.key(request, 3, RENDERED)), calls.get(0));
+    }
+
+    @Test
+    void undecodableValueIsAMiss() {
+        FrameRequest request = request(STORED, null, 1);
+        bytes.putAll(Map.of(cache.key(request, 1, STORED), new byte[] {9, 0, 0}));
+
+        cache.lookup(request);
+
+        assertNull(request.get(1));
+        assertArrayEquals(new int[] {1}, request.getMissing());
+    }
+}

@@ -1,0 +1,418 @@
+package org.framecache.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The inbound request as platform-http hands it over: headers only, path from CamelHttpPath. */
+class FrameRequestParserTest {
+    private static final String STUDY = "1.2.3";
+    private static final String SERIES = "1.2.3.4";
+    private static final String INSTANCE = "1.2.3.4.5";
+    private static final String INSTANCE_PATH = "/dicomweb/studies/" + STUDY + "/series/" + SERIES + "/instances/" + INSTANCE;
+    private static final String STORED = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
+
+    private static CamelContext context;
+
+    private final FrameRequestParser parser = new FrameRequestParser(new AcceptNegotiator(), 4, List.of("Authorization"), true);
+
+    @BeforeAll
+    static void startContext() {
+        context = new DefaultCamelContext();
+        // started, as under platform-http: only a started context gives messages case-insensitive headers
+        context.start();
+    }
+
+    @AfterAll
+    static void stopContext() throws Exception {
+        context.close();
+    }
+
+    private static Exchange request(String path) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.getIn().setHeader(Exchange.HTTP_PATH, path);
+        exchange.getIn().setHeader("Host", "proxy.example:8080");
+        return exchange;
+    }
+
+    private static Exchange frames(String list) {
+        return request(INSTANCE_PATH + "/frames/" + list);
+    }
+
+    private static Exchange rendered(String frame) {
+        return request(INSTANCE_PATH + "/frames/" + frame + "/rendered");
+    }
+
+    private ProxyException badFrames(Exchange exchange) {
+        ProxyException e = assertThrows(ProxyException.class, () -> parser.parseFrames(exchange));
+        assertEquals(400, e.getStatus(), e.getMessage());
+        return e;
+    }
+
+    // --- path and frame list ---
+
+    @Test
+    void framesKeepRequestOrderAndDuplicates() {
+        FrameRequest request = parser.parseFrames(frames("5,3,3"));
+
+        assertEquals(STUDY, request.getStudy());
+        assertEquals(SERIES, request.getSeries());
+        assertEquals(INSTANCE, request.getInstance());
+        assertArrayEquals(new int[] {5, 3, 3}, request.getFrames());
+        assertArrayEquals(new int[] {5, 3}, request.distinctFrames());
+        assertArrayEquals(new int[] {5, 3}, request.getMissing());
+        assertEquals("/studies/1.2.3/series/1.2.3.4/instances/1.2.3.4.5", request.instancePath());
+    }
+
+    @Test
+    void singleLargestIntFrameIsAccepted() {
+        FrameRequest request = parser.parseFrames(frames(Integer.toString(Integer.MAX_VALUE)));
+
+        assertArrayEquals(new int[] {Integer.MAX_VALUE}, request.getFrames());
+    }
+
+    @Test
+    void frameZeroIsRejected() {
+        ProxyException e = badFrames(frames("5,0"));
+        assertTrue(e.getMessage().contains("start at 1"), e.getMessage());
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"-1", "1,-2", "a", "1,b", "1e3", "1,,2", ",1", "1,", "1, 2", " 1", "1;2", "0x10", ""})
+    void malformedFrameListsAreRejectedWithTheOffendingList(String list) {
+        ProxyException e = badFrames(frames(list));
+        assertTrue(e.getMessage().startsWith("frame list must be frame numbers separated by commas"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2147483648", "99999999999", "123456789012345678901234567890"})
+    void framesBeyondIntAreRejected(String frame) {
+        ProxyException e = badFrames(frames("1," + frame));
+        assertTrue(e.getMessage().contains(frame), e.getMessage());
+    }
+
+    @Test
+    void moreFramesThanAllowedAreRejected() {
+        assertEquals(4, parser.parseFrames(frames("1,2,3,4")).getFrames().length);
+
+        ProxyException e = badFrames(frames("1,2,3,4,5"));
+        assertEquals("at most 4 frames per request, got 5", e.getMessage());
+    }
+
+    @Test
+    void duplicatesCountTowardsTheLimit() {
+        ProxyException e = badFrames(frames("1,1,1,1,1"));
+        assertTrue(e.getMessage().contains("at most 4"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/dicomweb/studies/1.2.a/series/1.2.3.4/instances/1.2.3.4.5/frames/1",
+        "/dicomweb/studies/1.2.3/series/abc/instances/1.2.3.4.5/frames/1",
+        "/dicomweb/studies/1.2.3/series/1.2.3.4/instances/1..5/frames/1",
+        "/dicomweb/studies/1.2.3./series/1.2.3.4/instances/1.2.3.4.5/frames/1",
+        "/dicomweb/studies/1.2.3/series/1.2.3.4/instances/1.2.3.4.5%00/frames/1",
+    })
+    void invalidUidsAreRejected(String path) {
+        ProxyException e = badFrames(request(path));
+        assertTrue(e.getMessage().startsWith("invalid "), e.getMessage());
+        assertTrue(e.getMessage().contains(" UID: "), e.getMessage());
+    }
+
+    @Test
+    void uidLongerThan64CharactersIsRejected() {
+        String uid64 = "1." + "2".repeat(62);
+        String uid65 = uid64 + "3";
+        assertEquals(64, uid64.length());
+
+        FrameRequest ok = parser.parseFrames(request("/dicomweb/studies/" + uid64 + "/series/1/instances/2/frames/1"));
+        assertEquals(uid64, ok.getStudy());
+
+        ProxyException e = badFrames(request("/dicomweb/studies/1/series/1/instances/" + uid65 + "/frames/1"));
+        assertTrue(e.getMessage().startsWith("invalid instance UID: "), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "/dicomweb/studies/1.2.3/series/1.2.3.4/frames/1",
+        "/dicomweb/studies/1.2.3/series/1.2.3.4/instances/1.2.3.4.5/frames/1/",
+        "/dicomweb/study/1.2.3/series/1.2.3.4/instances/1.2.3.4.5/frames/1",
+        "/frames/1",
+    })
+    void unexpectedPathShapesAreRejected(String path) {
+        ProxyException e = badFrames(request(path));
+        assertTrue(e.getMessage().startsWith("expected .../studies/"), e.getMessage());
+    }
+
+    @Test
+    void missingPathIsRejected() {
+        Exchange exchange = new DefaultExchange(context);
+        badFrames(exchange);
+    }
+
+    // --- Accept ---
+
+    @Test
+    void noAcceptMeansStoredBytesWithRenderedJpegFallback() {
+        FrameRequest request = parser.parseFrames(frames("1"));
+
+        assertEquals(Representation.stored(), request.getRepresentation());
+        assertEquals(Representation.rendered("image/jpeg", ""), request.getFallback());
+    }
+
+    @Test
+    void noFallbackWhenRenderedFallbackIsOff() {
+        FrameRequestParser noFallback = new FrameRequestParser(new AcceptNegotiator(), 4, List.of(), false);
+
+        assertNull(noFallback.parseFrames(frames("1")).getFallback());
+    }
+
+    @Test
+    void acceptHeaderChoosesTheRepresentation() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("Accept", "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50");
+
+        assertEquals(Representation.raw("image/jpeg", "1.2.840.10008.1.2.4.50"),
+                parser.parseFrames(exchange).getRepresentation());
+    }
+
+    @Test
+    void acceptQueryParameterTakesPrecedenceOverTheHeader() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("Accept", "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50");
+        exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY,
+                "accept=multipart%2Frelated%3B%20type%3D%22application%2Foctet-stream%22%3B%20transfer-syntax%3D*");
+
+        assertEquals(Representation.stored(), parser.parseFrames(exchange).getRepresentation());
+    }
+
+    @Test
+    void acceptQueryParameterWithPlusForSpaces() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY,
+                "accept=multipart/related;+type=%22image/jp2%22;+transfer-syntax=1.2.840.10008.1.2.4.90");
+
+        assertEquals(Representation.raw("image/jp2", "1.2.840.10008.1.2.4.90"),
+                parser.parseFrames(exchange).getRepresentation());
+    }
+
+    @Test
+    void unacceptableAcceptQueryParameterIs406EvenWithAGoodHeader() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("Accept", STORED);
+        exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "accept=text%2Fhtml");
+
+        ProxyException e = assertThrows(ProxyException.class, () -> parser.parseFrames(exchange));
+        assertEquals(406, e.getStatus());
+    }
+
+    @Test
+    void malformedQueryEncodingIsRejected() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "accept=%zz");
+
+        ProxyException e = badFrames(exchange);
+        assertEquals("malformed query string", e.getMessage());
+    }
+
+    @Test
+    void acceptAsAListHeaderIsJoined() {
+        Exchange exchange = frames("1");
+        // several Accept lines arrive as a list; the stored-bytes range is in the second one and q decides
+        exchange.getIn().setHeader("Accept", List.of(
+                "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50; q=0.5",
+                "multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90"));
+
+        assertEquals(Representation.raw("image/jp2", "1.2.840.10008.1.2.4.90"),
+                parser.parseFrames(exchange).getRepresentation());
+    }
+
+    @Test
+    void unacceptableAcceptIs406() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("Accept", "text/html");
+
+        ProxyException e = assertThrows(ProxyException.class, () -> parser.parseFrames(exchange));
+        assertEquals(406, e.getStatus());
+    }
+
+    // --- forwarded headers ---
+
+    @Test
+    void onlyConfiguredHeadersAreForwarded() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("Authorization", "Bearer abc");
+        exchange.getIn().setHeader("Cookie", "session=1");
+        exchange.getIn().setHeader("X-Custom", "x");
+
+        FrameRequest request = parser.parseFrames(exchange);
+
+        assertEquals(Map.of("Authorization", "Bearer abc"), request.getForwardHeaders());
+    }
+
+    @Test
+    void forwardedHeaderNameIsMatchedCaseInsensitively() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("authorization", "Basic dTpw");
+
+        assertEquals(Map.of("Authorization", "Basic dTpw"), parser.parseFrames(exchange).getForwardHeaders());
+    }
+
+    @Test
+    void absentForwardedHeaderIsNotSent() {
+        assertTrue(parser.parseFrames(frames("1")).getForwardHeaders().isEmpty());
+    }
+
+    // --- public base URL ---
+
+    @Test
+    void publicBaseUrlFromHostKeepsThePrefix() {
+        assertEquals("http://proxy.example:8080/dicomweb", parser.parseFrames(frames("1")).getPublicBaseUrl());
+    }
+
+    @Test
+    void publicBaseUrlWithoutHostIsLocalhost() {
+        Exchange exchange = frames("1");
+        exchange.getIn().removeHeader("Host");
+
+        assertEquals("http://localhost/dicomweb", parser.parseFrames(exchange).getPublicBaseUrl());
+    }
+
+    @Test
+    void publicBaseUrlFromXForwardedHeaders() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("X-Forwarded-Proto", "https");
+        exchange.getIn().setHeader("X-Forwarded-Host", "viewer.example.org");
+
+        assertEquals("https://viewer.example.org/dicomweb", parser.parseFrames(exchange).getPublicBaseUrl());
+    }
+
+    @Test
+    void publicBaseUrlFromRfc7239Forwarded() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("X-Forwarded-Proto", "http");
+        exchange.getIn().setHeader("X-Forwarded-Host", "ignored.example");
+        // first element is the client-facing hop
+        exchange.getIn().setHeader("Forwarded",
+                "for=192.0.2.60;proto=https;host=\"images.example.org:8443\", for=10.0.0.1;proto=http;host=inner");
+
+        assertEquals("https://images.example.org:8443/dicomweb", parser.parseFrames(exchange).getPublicBaseUrl());
+    }
+
+    @Test
+    void publicBaseUrlFromChainedXForwardedHeadersUsesTheFirstHop() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("X-Forwarded-Proto", "https, http");
+        exchange.getIn().setHeader("X-Forwarded-Host", "viewer.example.org, inner:8080");
+
+        assertEquals("https://viewer.example.org/dicomweb", parser.parseFrames(exchange).getPublicBaseUrl());
+    }
+
+    @Test
+    void publicBaseUrlWithoutPrefix() {
+        Exchange exchange = request("/studies/1.2.3/series/1.2.3.4/instances/1.2.3.4.5/frames/1");
+
+        assertEquals("http://proxy.example:8080", parser.parseFrames(exchange).getPublicBaseUrl());
+    }
+
+    // --- rendered ---
+
+    @Test
+    void renderedSingleFrame() {
+        FrameRequest request = parser.parseRendered(rendered("7"));
+
+        assertArrayEquals(new int[] {7}, request.getFrames());
+        assertEquals(INSTANCE, request.getInstance());
+        assertEquals(Representation.rendered("image/jpeg", ""), request.getRepresentation());
+        assertNull(request.getFallback());
+        assertEquals("http://proxy.example:8080/dicomweb", request.getPublicBaseUrl());
+    }
+
+    @Test
+    void renderedFrameListIsRejected() {
+        ProxyException e = assertThrows(ProxyException.class, () -> parser.parseRendered(rendered("1,2")));
+        assertEquals(400, e.getStatus());
+        assertTrue(e.getMessage().contains("single frame"), e.getMessage());
+    }
+
+    @Test
+    void renderedFrameZeroIsRejected() {
+        ProxyException e = assertThrows(ProxyException.class, () -> parser.parseRendered(rendered("0")));
+        assertEquals(400, e.getStatus());
+    }
+
+    @Test
+    void renderedQueryIsSortedWithoutAccept() {
+        Exchange exchange = rendered("1");
+        exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "viewport=256,256&accept=image%2Fpng&quality=90");
+
+        Representation representation = parser.parseRendered(exchange).getRepresentation();
+
+        assertEquals(Representation.rendered("image/png", "quality=90&viewport=256,256"), representation);
+        assertEquals("rendered:image/png?quality=90&viewport=256,256", representation.cacheTag());
+    }
+
+    @Test
+    void equalRenderedQueriesInAnyOrderShareACacheTag() {
+        Exchange a = rendered("1");
+        a.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "quality=90&viewport=256,256");
+        Exchange b = rendered("1");
+        b.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "viewport=256%2C256&quality=90");
+        Exchange c = rendered("1");
+        c.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "quality=80&viewport=256,256");
+
+        String tagA = parser.parseRendered(a).getRepresentation().cacheTag();
+        assertEquals(tagA, parser.parseRendered(b).getRepresentation().cacheTag());
+        assertNotEquals(tagA, parser.parseRendered(c).getRepresentation().cacheTag());
+    }
+
+    @Test
+    void renderedQueryKeepsEncodedSeparatorsDistinct() {
+        Exchange encoded = rendered("1");
+        encoded.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "annotation=a%26b%3Dc");
+        Exchange plain = rendered("1");
+        plain.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "annotation=a&b=c");
+
+        String encodedQuery = parser.parseRendered(encoded).getRepresentation().query();
+        String plainQuery = parser.parseRendered(plain).getRepresentation().query();
+
+        assertEquals("annotation=a&b=c", plainQuery);
+        assertNotEquals(plainQuery, encodedQuery);
+        assertFalse(encodedQuery.contains("&"), encodedQuery);
+    }
+
+    @Test
+    void renderedTransferSyntaxIsRejected() {
+        Exchange exchange = rendered("1");
+        exchange.getIn().setHeader("Accept", "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50");
+
+        ProxyException e = assertThrows(ProxyException.class, () -> parser.parseRendered(exchange));
+        assertEquals(400, e.getStatus());
+    }
+
+    @Test
+    void renderedForwardsCredentials() {
+        Exchange exchange = rendered("1");
+        exchange.getIn().setHeader("Authorization", "Bearer r");
+
+        assertEquals(Map.of("Authorization", "Bearer r"), parser.parseRendered(exchange).getForwardHeaders());
+    }
+}
