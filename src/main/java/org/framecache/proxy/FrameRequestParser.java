@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.framecache.proxy.http.InboundMethod;
 
 /**
  * Reads and checks an inbound WADO-RS frame request before anything else happens: the UIDs and frame list from
@@ -60,6 +61,7 @@ public final class FrameRequestParser {
     }
 
     private FrameRequest build(Message in, String[] path, Representation representation, Representation fallback) {
+        InboundMethod.remember(in.getExchange());
         Map<String, String> forward = new LinkedHashMap<>();
         for (String name : forwardedHeaders) {
             String value = in.getHeader(name, String.class);

@@ -17,7 +17,10 @@ import org.framecache.proxy.cache.ByteCache;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
 import org.framecache.proxy.http.ErrorResponse;
+import org.framecache.proxy.http.ClientHeaderFilter;
+import org.framecache.proxy.http.Cors;
 import org.framecache.proxy.http.MultipartResponseWriter;
+import org.framecache.proxy.http.PassThrough;
 import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.http.UpstreamRequest;
 import org.framecache.proxy.http.UpstreamResponse;
@@ -34,6 +37,12 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @PropertyInject("camel.server.port")
     int serverPort;
+    @PropertyInject("proxy.prefix")
+    String prefix;
+    @PropertyInject("cors.allowed-origins")
+    String corsOrigins;
+    @PropertyInject("cors.max-age-seconds")
+    int corsMaxAge;
     @PropertyInject("proxy.upstream-url")
     String upstreamUrl;
     @PropertyInject("proxy.max-frames-per-request")
@@ -107,6 +116,11 @@ public class ProxyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public PassThrough passThrough() {
+        return new PassThrough(prefix, list(forwardHeaders));
+    }
+
+    @BindToRegistry
     public MultipartResponseWriter responseWriter() {
         return new MultipartResponseWriter(cacheControl.strip());
     }
@@ -122,7 +136,13 @@ public class ProxyConfiguration implements CamelConfiguration {
                 return serverPort;
             }
         };
-        context.getComponent("platform-http", PlatformHttpComponent.class).setEngine(engine);
+        // CORS on every route; preflight requests are answered here, before any route runs
+        if (!corsOrigins.isBlank()) {
+            engine.setHandlers(List.of(Cors.handler(list(corsOrigins), corsMaxAge)));
+        }
+        PlatformHttpComponent platformHttp = context.getComponent("platform-http", PlatformHttpComponent.class);
+        platformHttp.setEngine(engine);
+        platformHttp.setHeaderFilterStrategy(new ClientHeaderFilter());
         registry.bind("frameRequestParser", new FrameRequestParser(new AcceptNegotiator(), maxFramesPerRequest,
                 list(forwardHeaders), renderedFallback));
 

@@ -83,6 +83,7 @@ class FramesEndToEndTest extends ProxyTestSupport {
         assertEquals(afterCold, upstreamCalls().getTotal(), "a hit must not call the store");
         assertArrayEquals(parts.get(0).content(), parts(warm).get(0).content());
         assertEquals("Accept", warm.headers().firstValue("Vary").orElse(null));
+        assertEquals("private, max-age=3600", warm.headers().firstValue("Cache-Control").orElse(null));
     }
 
     @Test

@@ -43,7 +43,7 @@ public final class ErrorResponse {
         if (challenge != null) {
             message.setHeader("WWW-Authenticate", challenge);
         }
-        message.setBody(oneLine(reason) + "\n");
+        message.setBody(InboundMethod.isHead(exchange) ? null : oneLine(reason) + "\n");
     }
 
     private static String oneLine(String text) {

@@ -59,6 +59,7 @@ public final class MultipartResponseWriter {
     }
 
     private void respond(Message message, String contentType, ByteBuffer body) {
+        boolean head = InboundMethod.isHead(message.getExchange());
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, contentType);
@@ -66,7 +67,13 @@ public final class MultipartResponseWriter {
         if (!cacheControl.isEmpty()) {
             message.setHeader("Cache-Control", cacheControl);
         }
-        message.setBody(body);
+        if (head) {
+            // the server would send a body even for HEAD (RFC 9110 §9.3.2): send its length only
+            message.setHeader("Content-Length", body.remaining());
+            message.setBody(null);
+        } else {
+            message.setBody(body);
+        }
     }
 
     /** Rendered JPEG frames served as a fallback in a raw answer are baseline JPEG (PS3.18 §8.7.3.3.2). */
