@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One inbound frame request as it travels through the routes (exchange property {@code frameRequest}): the
@@ -21,6 +22,8 @@ public final class FrameRequest {
     private final Map<String, String> forwardHeaders;
     private final String publicBaseUrl;
     private final Map<Integer, CachedFrame> found = new HashMap<>();
+    private final Map<Integer, InFlightFrames.Claim> claims = new HashMap<>();
+    private final Map<Integer, CompletableFuture<CachedFrame>> awaited = new HashMap<>();
 
     public FrameRequest(String study, String series, String instance, int[] frames, Representation representation,
                         Representation fallback, Map<String, String> forwardHeaders, String publicBaseUrl) {
@@ -83,17 +86,38 @@ public final class FrameRequest {
         return distinct.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Distinct frames not found yet, in first-request order: what the store must be asked for. */
+    /**
+     * Distinct frames not found yet and not being fetched by another request, in first-request order: what this
+     * request must ask the store for.
+     */
     public int[] getMissing() {
-        return Arrays.stream(distinctFrames()).filter(f -> !found.containsKey(f)).toArray();
+        return Arrays.stream(distinctFrames()).filter(f -> !found.containsKey(f) && !awaited.containsKey(f)).toArray();
     }
 
+    /** True when nothing is left for this request to fetch (frames awaited from others are collected later). */
     public boolean isComplete() {
         return getMissing().length == 0;
     }
 
+    void claim(int frame, InFlightFrames.Claim claim) {
+        claims.put(frame, claim);
+    }
+
+    void await(int frame, CompletableFuture<CachedFrame> result) {
+        awaited.put(frame, result);
+    }
+
+    Map<Integer, InFlightFrames.Claim> getClaims() {
+        return claims;
+    }
+
+    Map<Integer, CompletableFuture<CachedFrame>> getAwaited() {
+        return awaited;
+    }
+
     public void put(int frame, CachedFrame content) {
         found.put(frame, content);
+        awaited.remove(frame);
     }
 
     public CachedFrame get(int frame) {

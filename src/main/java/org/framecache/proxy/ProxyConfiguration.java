@@ -73,6 +73,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     String keyPrefix;
     @PropertyInject("cache.memory-max-bytes")
     long memoryMaxBytes;
+    @PropertyInject("proxy.coalesce-wait-ms")
+    long coalesceWaitMillis;
     @PropertyInject("auth.per-caller")
     boolean perCallerAccess;
     @PropertyInject("auth.decision-ttl-seconds")
@@ -154,6 +156,7 @@ public class ProxyConfiguration implements CamelConfiguration {
                 : new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis, redisMaxConnections);
         FrameCache frameCache = new FrameCache(cache, keyPrefix, upstreamUrl);
         registry.bind("frameCache", frameCache);
+        registry.bind("inFlightFrames", new InFlightFrames(frameCache, coalesceWaitMillis));
         try {
             context.addService(new ServiceSupport() {
                 @Override

@@ -38,10 +38,12 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final AtomicInteger frameCalls = new AtomicInteger();
     private final AtomicInteger renderedCalls = new AtomicInteger();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private volatile long delayMillis;
 
     public FakeDicomWebStore() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
@@ -68,6 +70,11 @@ public final class FakeDicomWebStore implements AutoCloseable {
 
     public int renderedCalls() {
         return renderedCalls.get();
+    }
+
+    /** Every frames and rendered answer is held back this long (a slow store). */
+    public void delay(long millis) {
+        delayMillis = millis;
     }
 
     /** "GET path | Accept" of every request received. */
@@ -99,9 +106,11 @@ public final class FakeDicomWebStore implements AutoCloseable {
         } else if (path.endsWith("/rendered")) {
             renderedCalls.incrementAndGet();
             answer = rendered;
+            pause();
         } else {
             frameCalls.incrementAndGet();
             answer = frames;
+            pause();
         }
         if (answer.contentType() != null) {
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
@@ -114,6 +123,14 @@ public final class FakeDicomWebStore implements AutoCloseable {
                 exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
                 body.write(answer.body());
             }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,0 +1,92 @@
+package org.framecache.proxy;
+
+import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** Concurrent misses for one frame cost one upstream request; the others wait for its result. */
+class CoalescingTest extends ProxyTestSupport {
+    private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private FakeDicomWebStore store;
+
+    @Override
+    protected Properties testProperties() {
+        try {
+            store = new FakeDicomWebStore();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Properties p = new Properties();
+        p.setProperty("proxy.upstream-url", store.dicomWebUrl());
+        return p;
+    }
+
+    @AfterAll
+    void stopStore() {
+        store.close();
+    }
+
+    private List<HttpResponse<byte[]>> concurrently(int n, String url) {
+        List<CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            sent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
+                    .header("Accept", STORED).GET().build(), HttpResponse.BodyHandlers.ofByteArray()));
+        }
+        return sent.stream().map(CompletableFuture::join).toList();
+    }
+
+    @Test
+    void sixtyFourConcurrentRequestsForOneUncachedFrameMakeOneUpstreamFrameRequest() {
+        byte[] frame = "the-only-fetch".getBytes(StandardCharsets.US_ASCII);
+        store.answerFrames(Answer.of(200, "multipart/related; boundary=b1", multipart("b1", true, new Part(JPEG_PART, frame))));
+        store.delay(400);
+        int before = store.frameCalls();
+        try {
+            List<HttpResponse<byte[]>> responses = concurrently(64, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.100", "9"));
+            for (HttpResponse<byte[]> response : responses) {
+                assertEquals(200, response.statusCode(), new String(response.body()));
+                assertArrayEquals(frame, parts(response).get(0).content());
+            }
+        } finally {
+            store.delay(0);
+        }
+        assertEquals(before + 1, store.frameCalls(), "exactly one upstream frame request");
+        InFlightFrames inFlight = context.getRegistry().lookupByNameAndType("inFlightFrames", InFlightFrames.class);
+        assertEquals(0, inFlight.inFlightCount(), "every claim was released");
+    }
+
+    @Test
+    void whenTheOneFetchFailsTheWaitersAreToldAndNothingHangs() {
+        store.answerFrames(Answer.of(404, null, new byte[0]));
+        store.delay(300);
+        try {
+            List<HttpResponse<byte[]>> responses = concurrently(16, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.101", "2"));
+            for (HttpResponse<byte[]> response : responses) {
+                int status = response.statusCode();
+                // the fetching request passes the store's 404 on; those who waited for it learn the fetch failed
+                assertEquals(true, status == 404 || status == 502, "status " + status);
+            }
+        } finally {
+            store.delay(0);
+        }
+        InFlightFrames inFlight = context.getRegistry().lookupByNameAndType("inFlightFrames", InFlightFrames.class);
+        assertEquals(0, inFlight.inFlightCount());
+    }
+}

@@ -1,0 +1,433 @@
+package org.framecache.proxy.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * Keeps k8s/ in step with the application: ports, health paths, routes directory and setting names are read from
+ * the same files the proxy reads (application.properties, routes/), so a change on either side that breaks the
+ * deployment fails here instead of in a cluster.
+ */
+class ManifestsTest {
+    private static final Path K8S = Path.of("k8s");
+    private static final Path ROUTES = Path.of("routes");
+    private static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
+
+    private static final String APP = "dicomweb-frame-cache";
+    private static final String ROUTES_CONFIGMAP = APP + "-routes";
+    private static final String CONFIG_CONFIGMAP = APP + "-config";
+    private static final String SECRET = APP + "-secrets";
+    private static final String PROXY_CONTAINER = "proxy";
+    // camel.management.health-path default in camel-main 4.14; ManagementHttpServer adds /live and /ready under it
+    private static final String DEFAULT_HEALTH_PATH = "/observe/health";
+    private static final List<String> RECOMMENDED_LABELS = List.of("app.kubernetes.io/name",
+            "app.kubernetes.io/instance", "app.kubernetes.io/component", "app.kubernetes.io/part-of");
+
+    @Test
+    void everyManifestParsesAndNamesItsObject() throws IOException {
+        List<Path> files = manifestFiles();
+        assertTrue(files.stream().map(f -> f.getFileName().toString()).collect(Collectors.toSet()).containsAll(
+                Set.of("kustomization.yaml", "deployment.yaml", "service.yaml", "redis.yaml", "hpa.yaml", "pdb.yaml")),
+                "k8s/ holds " + files);
+        for (Path file : files) {
+            List<Object> documents = loadAll(file);
+            assertFalse(documents.isEmpty(), file + " has no document");
+            for (Object document : documents) {
+                assertNotNull(document, file + " has an empty document");
+                Map<String, Object> object = map(document, file.toString());
+                assertNonBlank(object.get("apiVersion"), file + ": apiVersion");
+                assertNonBlank(object.get("kind"), file + ": kind");
+                assertNonBlank(at(object, "metadata", "name"), file + ": metadata.name");
+            }
+        }
+    }
+
+    @Test
+    void containerPortsAreTheApplicationPorts() throws IOException {
+        Properties properties = applicationProperties();
+        Map<String, Object> container = proxyContainer();
+
+        Map<String, Integer> ports = containerPorts(container);
+        assertEquals(Map.of(
+                "http", Integer.parseInt(properties.getProperty("camel.server.port")),
+                "management", Integer.parseInt(properties.getProperty("camel.management.port"))), ports);
+    }
+
+    @Test
+    void probesAskTheManagementServerForLivenessAndReadiness() throws IOException {
+        Properties properties = applicationProperties();
+        int managementPort = Integer.parseInt(properties.getProperty("camel.management.port"));
+        String healthPath = properties.getProperty("camel.management.health-path", DEFAULT_HEALTH_PATH);
+        Map<String, Object> container = proxyContainer();
+        Map<String, Integer> ports = containerPorts(container);
+
+        Map<String, String> expectedPaths = Map.of(
+                "startupProbe", healthPath + "/live",
+                "livenessProbe", healthPath + "/live",
+                "readinessProbe", healthPath + "/ready");
+        expectedPaths.forEach((probe, path) -> {
+            Map<String, Object> httpGet = map(at(container, probe, "httpGet"), probe + ".httpGet");
+            assertEquals(path, httpGet.get("path"), probe + " path");
+            assertEquals(managementPort, resolvePort(httpGet.get("port"), ports), probe + " port");
+        });
+    }
+
+    @Test
+    void routesConfigMapIsMountedWhereTheProxyReadsRoutes() throws IOException {
+        Map<String, Object> deployment = proxyDeployment();
+        Map<String, Object> container = proxyContainer();
+
+        String routesDir = list(container.get("env"), "env").stream()
+                .map(e -> map(e, "env entry"))
+                .filter(e -> "PROXY_ROUTES_DIR".equals(e.get("name")))
+                .map(e -> (String) e.get("value"))
+                .findFirst().orElseThrow(() -> new AssertionError("PROXY_ROUTES_DIR not set"));
+
+        String routesVolume = list(at(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
+                .map(v -> map(v, "volume"))
+                .filter(v -> ROUTES_CONFIGMAP.equals(at(v, "configMap", "name")))
+                .map(v -> (String) v.get("name"))
+                .findFirst().orElseThrow(() -> new AssertionError("no volume from ConfigMap " + ROUTES_CONFIGMAP));
+
+        Map<String, Object> mount = list(container.get("volumeMounts"), "volumeMounts").stream()
+                .map(m -> map(m, "volumeMount"))
+                .filter(m -> routesVolume.equals(m.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("volume " + routesVolume + " is not mounted"));
+        assertEquals(routesDir, mount.get("mountPath"));
+        assertEquals(Boolean.TRUE, mount.get("readOnly"));
+    }
+
+    @Test
+    void kustomizationListsEveryRouteFileAndNothingElse() throws IOException {
+        Set<String> routeFiles;
+        try (Stream<Path> entries = Files.list(ROUTES)) {
+            routeFiles = entries.map(p -> p.getFileName().toString())
+                    .filter(name -> name.endsWith(".camel.yaml"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+        assertFalse(routeFiles.isEmpty(), "routes/ has no *.camel.yaml");
+
+        Set<String> listed = new TreeSet<>();
+        for (Object file : list(generator("configMapGenerator", ROUTES_CONFIGMAP).get("files"), "routes files")) {
+            Path resolved = K8S.resolve((String) file).normalize();
+            assertEquals(ROUTES, resolved.getParent(), file + " is not a file of routes/");
+            assertTrue(Files.isRegularFile(resolved), file + " does not exist");
+            listed.add(resolved.getFileName().toString());
+        }
+        assertEquals(routeFiles, listed);
+    }
+
+    @Test
+    void proxyRunsUnprivilegedOnAReadOnlyRoot() throws IOException {
+        Map<String, Object> securityContext = map(proxyContainer().get("securityContext"), "securityContext");
+
+        assertEquals(Boolean.TRUE, securityContext.get("runAsNonRoot"));
+        assertEquals(10001, securityContext.get("runAsUser"));
+        assertEquals(Boolean.TRUE, securityContext.get("readOnlyRootFilesystem"));
+        assertEquals(Boolean.FALSE, securityContext.get("allowPrivilegeEscalation"));
+        assertEquals(List.of("ALL"), at(securityContext, "capabilities", "drop"));
+        assertEquals("RuntimeDefault", at(securityContext, "seccompProfile", "type"));
+        // a read-only root still needs a writable java.io.tmpdir
+        assertTrue(list(proxyContainer().get("volumeMounts"), "volumeMounts").stream()
+                .anyMatch(m -> "/tmp".equals(map(m, "volumeMount").get("mountPath"))), "/tmp is not mounted");
+    }
+
+    @Test
+    void deploymentRunsTheSameCommandAsTheImage() throws IOException {
+        String cmd = Files.readAllLines(K8S.resolve("Containerfile"), StandardCharsets.UTF_8).stream()
+                .filter(line -> line.startsWith("CMD "))
+                .findFirst().orElseThrow(() -> new AssertionError("Containerfile has no CMD"));
+        List<?> imageCommand = new ObjectMapper().readValue(cmd.substring("CMD ".length()), List.class);
+
+        assertEquals(imageCommand, proxyContainer().get("command"));
+    }
+
+    @Test
+    void everyServiceTargetsANamedPortOfThePodsItSelects() throws IOException {
+        List<Map<String, Object>> services = objects("Service");
+        assertFalse(services.isEmpty(), "no Service");
+        for (Map<String, Object> service : services) {
+            String name = (String) at(service, "metadata", "name");
+            Map<String, Object> selector = map(at(service, "spec", "selector"), name + " selector");
+            List<Map<String, Object>> selected = objects("Deployment").stream()
+                    .filter(d -> labelsMatch(selector, map(at(d, "spec", "template", "metadata", "labels"), "labels")))
+                    .toList();
+            assertEquals(1, selected.size(), "Service " + name + " selects " + selected.size() + " Deployments");
+
+            Set<String> portNames = containers(selected.get(0)).stream()
+                    .flatMap(c -> containerPorts(c).keySet().stream())
+                    .collect(Collectors.toSet());
+            for (Object port : list(at(service, "spec", "ports"), name + " ports")) {
+                Object targetPort = map(port, "port").get("targetPort");
+                assertTrue(targetPort instanceof String && portNames.contains(targetPort),
+                        "Service " + name + " targetPort " + targetPort + " is not one of " + portNames);
+            }
+        }
+        assertEquals(80, at(objects("Service").stream()
+                .filter(s -> APP.equals(at(s, "metadata", "name"))).findFirst().orElseThrow(),
+                "spec", "ports", 0, "port"));
+    }
+
+    @Test
+    void deploymentCarriesTheRecommendedLabelsAndSelectsItsPods() throws IOException {
+        Map<String, Object> deployment = proxyDeployment();
+        Map<String, Object> labels = map(at(deployment, "metadata", "labels"), "labels");
+        Map<String, Object> podLabels = map(at(deployment, "spec", "template", "metadata", "labels"), "pod labels");
+
+        for (String label : RECOMMENDED_LABELS) {
+            assertNonBlank(labels.get(label), "Deployment label " + label);
+            assertNonBlank(podLabels.get(label), "pod label " + label);
+        }
+        assertTrue(labelsMatch(map(at(deployment, "spec", "selector", "matchLabels"), "selector"), podLabels));
+    }
+
+    @Test
+    void autoscalerAndDisruptionBudgetTargetTheProxy() throws IOException {
+        Map<String, Object> deployment = proxyDeployment();
+        Map<String, Object> selector = map(at(deployment, "spec", "selector", "matchLabels"), "selector");
+
+        Map<String, Object> hpa = single("HorizontalPodAutoscaler");
+        assertEquals("autoscaling/v2", hpa.get("apiVersion"));
+        assertEquals(Map.of("apiVersion", "apps/v1", "kind", "Deployment", "name", APP),
+                at(hpa, "spec", "scaleTargetRef"));
+        assertEquals(2, at(hpa, "spec", "minReplicas"));
+        assertEquals(10, at(hpa, "spec", "maxReplicas"));
+        assertEquals("cpu", at(hpa, "spec", "metrics", 0, "resource", "name"));
+        assertEquals(70, at(hpa, "spec", "metrics", 0, "resource", "target", "averageUtilization"));
+        // utilization is measured against the request, so there must be one
+        assertNotNull(at(proxyContainer(), "resources", "requests", "cpu"), "no CPU request");
+
+        Map<String, Object> pdb = single("PodDisruptionBudget");
+        assertEquals(1, at(pdb, "spec", "minAvailable"));
+        assertEquals(selector, at(pdb, "spec", "selector", "matchLabels"));
+    }
+
+    @Test
+    void everyConfiguredVariableIsAnApplicationProperty() throws IOException {
+        Set<String> variables = applicationProperties().stringPropertyNames().stream()
+                .map(key -> key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))
+                .collect(Collectors.toSet());
+
+        Set<String> configured = new TreeSet<>();
+        for (Map<String, Object> generator : List.of(generator("configMapGenerator", CONFIG_CONFIGMAP),
+                generator("secretGenerator", SECRET))) {
+            assertEquals(Set.of("name", "literals"), generator.keySet(),
+                    generator.get("name") + ": only literals are checked here");
+            for (Object literal : list(generator.get("literals"), "literals")) {
+                String name = ((String) literal).split("=", 2)[0];
+                assertTrue(variables.contains(name),
+                        name + " (" + generator.get("name") + ") names no key of application.properties");
+                configured.add(name);
+            }
+        }
+        assertTrue(configured.containsAll(Set.of("PROXY_UPSTREAM_URL", "CACHE_REDIS_URL", "CACHE_REDIS_PASSWORD",
+                "AUTH_HMAC_KEY")), "configured: " + configured);
+
+        // the generated ConfigMap and Secret must actually reach the proxy
+        Set<String> envFrom = list(proxyContainer().get("envFrom"), "envFrom").stream()
+                .map(e -> map(e, "envFrom"))
+                .map(e -> (String) Optional.ofNullable(at(e, "configMapRef", "name")).orElse(at(e, "secretRef", "name")))
+                .collect(Collectors.toSet());
+        assertEquals(Set.of(CONFIG_CONFIGMAP, SECRET), envFrom);
+    }
+
+    @Test
+    void kustomizeRendersTheBase(@TempDir Path temp) throws Exception {
+        Optional<Path> kubectl = onPath("kubectl");
+        Assumptions.assumeTrue(kubectl.isPresent(),
+                "kubectl is not on PATH: `kubectl kustomize` rendering of k8s/ is not checked");
+
+        // the routes ConfigMap reads ../routes, which kustomize refuses under its default load restrictor
+        Path stderr = temp.resolve("stderr");
+        Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize",
+                "--load-restrictor", "LoadRestrictionsNone", K8S.toString())
+                .redirectError(stderr.toFile())
+                .start();
+        String rendered = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
+        assertEquals(0, process.exitValue(), "kubectl kustomize failed: " + Files.readString(stderr));
+
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Object object : new Load(LoadSettings.builder().build()).loadAllFromString(rendered)) {
+            objects.add(map(object, "rendered object"));
+        }
+        Map<String, Object> deployment = objects.stream()
+                .filter(o -> "Deployment".equals(o.get("kind")) && APP.equals(at(o, "metadata", "name")))
+                .findFirst().orElseThrow(() -> new AssertionError("rendering has no Deployment " + APP));
+        String routesConfigMap = objects.stream()
+                .filter(o -> "ConfigMap".equals(o.get("kind")))
+                .map(o -> (String) at(o, "metadata", "name"))
+                .filter(name -> name.startsWith(ROUTES_CONFIGMAP + "-"))
+                .findFirst().orElseThrow(() -> new AssertionError("rendering has no routes ConfigMap"));
+        // the hashed name is what rolls the pods when a route changes
+        assertTrue(list(at(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
+                .anyMatch(v -> routesConfigMap.equals(at(v, "configMap", "name"))),
+                "the Deployment does not mount " + routesConfigMap);
+    }
+
+    // --- reading the manifests ---
+
+    private static List<Path> manifestFiles() throws IOException {
+        try (Stream<Path> entries = Files.list(K8S)) {
+            return entries.filter(p -> p.getFileName().toString().endsWith(".yaml")).sorted().toList();
+        }
+    }
+
+    private static List<Object> loadAll(Path file) throws IOException {
+        List<Object> documents = new ArrayList<>();
+        new Load(LoadSettings.builder().build())
+                .loadAllFromString(Files.readString(file, StandardCharsets.UTF_8))
+                .forEach(documents::add);
+        return documents;
+    }
+
+    /** Every object of a kind in k8s/, the kustomization excluded. */
+    private static List<Map<String, Object>> objects(String kind) throws IOException {
+        List<Map<String, Object>> found = new ArrayList<>();
+        for (Path file : manifestFiles()) {
+            for (Object document : loadAll(file)) {
+                Map<String, Object> object = map(document, file.toString());
+                if (kind.equals(object.get("kind"))) {
+                    found.add(object);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Map<String, Object> single(String kind) throws IOException {
+        List<Map<String, Object>> found = objects(kind);
+        assertEquals(1, found.size(), "number of " + kind);
+        return found.get(0);
+    }
+
+    private static Map<String, Object> proxyDeployment() throws IOException {
+        return objects("Deployment").stream()
+                .filter(d -> APP.equals(at(d, "metadata", "name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Deployment " + APP));
+    }
+
+    private static Map<String, Object> proxyContainer() throws IOException {
+        return containers(proxyDeployment()).stream()
+                .filter(c -> PROXY_CONTAINER.equals(c.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no container " + PROXY_CONTAINER));
+    }
+
+    private static List<Map<String, Object>> containers(Map<String, Object> deployment) {
+        return list(at(deployment, "spec", "template", "spec", "containers"), "containers").stream()
+                .map(c -> map(c, "container"))
+                .toList();
+    }
+
+    private static Map<String, Integer> containerPorts(Map<String, Object> container) {
+        return list(container.get("ports"), "ports").stream()
+                .map(p -> map(p, "port"))
+                .collect(Collectors.toMap(p -> (String) p.get("name"), p -> (Integer) p.get("containerPort")));
+    }
+
+    private static int resolvePort(Object port, Map<String, Integer> containerPorts) {
+        if (port instanceof Integer number) {
+            return number;
+        }
+        Integer named = containerPorts.get((String) port);
+        assertNotNull(named, "no container port named " + port);
+        return named;
+    }
+
+    private static Map<String, Object> generator(String section, String name) throws IOException {
+        Map<String, Object> kustomization = map(loadAll(K8S.resolve("kustomization.yaml")).get(0), "kustomization");
+        return list(kustomization.get(section), section).stream()
+                .map(g -> map(g, section))
+                .filter(g -> name.equals(g.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + section + " entry " + name));
+    }
+
+    private static Properties applicationProperties() throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(APPLICATION_PROPERTIES, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        }
+        return properties;
+    }
+
+    private static Optional<Path> onPath(String program) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(path.split(File.pathSeparator))
+                .filter(dir -> !dir.isEmpty())
+                .map(dir -> Path.of(dir, program))
+                .filter(Files::isExecutable)
+                .findFirst();
+    }
+
+    // --- navigating parsed YAML ---
+
+    /** Walks maps by key and lists by index; null when any step is missing. */
+    private static Object at(Object root, Object... path) {
+        Object current = root;
+        for (Object step : path) {
+            if (step instanceof Integer index && current instanceof List<?> items) {
+                current = index < items.size() ? items.get(index) : null;
+            } else if (current instanceof Map<?, ?> fields) {
+                current = fields.get(step);
+            } else {
+                return null;
+            }
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object value, String what) {
+        if (!(value instanceof Map)) {
+            fail(what + " is not a mapping: " + value);
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static List<?> list(Object value, String what) {
+        if (!(value instanceof List<?> items)) {
+            throw new AssertionError(what + " is not a list: " + value);
+        }
+        return items;
+    }
+
+    private static boolean labelsMatch(Map<String, Object> selector, Map<String, Object> labels) {
+        return !selector.isEmpty() && labels.entrySet().containsAll(selector.entrySet());
+    }
+
+    private static void assertNonBlank(Object value, String what) {
+        assertTrue(value instanceof String s && !s.isBlank(), what + " is missing or blank: " + value);
+    }
+}
