@@ -62,6 +62,10 @@ public final class FrameCache {
         return cache.describe();
     }
 
+    public String status() {
+        return cache.status();
+    }
+
     String key(FrameRequest request, int frame, Representation representation) {
         return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":" + request.getInstance() + ":" + frame
                 + ":" + representation.cacheTag();

@@ -10,6 +10,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -65,6 +66,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     String redisPassword;
     @PropertyInject("cache.redis-timeout-ms")
     int redisTimeoutMillis;
+    @PropertyInject("cache.redis-retry-ms")
+    long redisRetryMillis;
     @PropertyInject("cache.redis-max-connections")
     int redisMaxConnections;
     @PropertyInject("cache.ttl-seconds")
@@ -153,9 +156,14 @@ public class ProxyConfiguration implements CamelConfiguration {
                 hmacKey));
         ByteCache cache = redisUrl == null || redisUrl.isBlank()
                 ? new MemoryByteCache(memoryMaxBytes, ttl)
-                : new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis, redisMaxConnections);
+                : new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis, redisMaxConnections,
+                        Duration.ofMillis(redisRetryMillis));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, upstreamUrl);
         registry.bind("frameCache", frameCache);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new CacheHealthCheck(frameCache));
+        }
         registry.bind("inFlightFrames", new InFlightFrames(frameCache, coalesceWaitMillis));
         try {
             context.addService(new ServiceSupport() {

@@ -34,6 +34,7 @@ public abstract class ProxyTestSupport extends CamelMainTestSupport {
      * constructor, before field initializers run: so no initializer here, or it would be reset afterwards.
      */
     protected int proxyPort;
+    protected int managementPort;
 
     /** Properties this test changes; upstream and cache at least. */
     protected abstract Properties testProperties();
@@ -48,12 +49,13 @@ public abstract class ProxyTestSupport extends CamelMainTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         if (proxyPort == 0) {
             proxyPort = FreePorts.loopback();
+            managementPort = FreePorts.loopback();
         }
         Properties properties = new Properties();
         properties.setProperty("camel.server.host", "127.0.0.1");
         properties.setProperty("camel.server.port", Integer.toString(proxyPort));
         properties.setProperty("camel.management.host", "127.0.0.1");
-        properties.setProperty("camel.management.port", Integer.toString(FreePorts.loopback()));
+        properties.setProperty("camel.management.port", Integer.toString(managementPort));
         properties.putAll(testProperties());
         return properties;
     }

@@ -15,6 +15,16 @@ public interface ByteCache extends AutoCloseable {
     /** Writes all entries with the cache's TTL. One round trip; best effort. */
     void putAll(Map<String, byte[]> entries);
 
+    /** False while the cache is known to be unreachable (requests then go to the store). */
+    default boolean isAvailable() {
+        return true;
+    }
+
+    /** One line for health and logs: "up", or why not. */
+    default String status() {
+        return "up";
+    }
+
     /** For logs: what this cache is, e.g. "redis://127.0.0.1:6379 (ttl 3600 s)". */
     String describe();
 

@@ -32,8 +32,13 @@ public final class RedisByteCache implements ByteCache {
     private final long ttlSeconds;
     private final String location;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final long retryNanos;
+    /** While Redis is away, requests skip it until this time (System.nanoTime), then one tries again. */
+    private volatile long unavailableUntil = System.nanoTime();
 
-    public RedisByteCache(String url, String password, Duration ttl, int timeoutMillis, int maxConnections) {
+    public RedisByteCache(String url, String password, Duration ttl, int timeoutMillis, int maxConnections,
+                          Duration retryAfter) {
+        this.retryNanos = retryAfter.toNanos();
         URI uri = URI.create(url);
         String effectivePassword = password == null || password.isEmpty() ? JedisURIHelper.getPassword(uri) : password;
         DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
@@ -56,25 +61,44 @@ public final class RedisByteCache implements ByteCache {
 
     @Override
     public List<byte[]> getAll(List<String> keys) {
-        try {
-            List<byte[]> values = jedis.mget(encode(keys));
-            return values;
-        } catch (JedisException e) {
-            warn("lookup", e);
+        if (!isAvailable()) {
             return new ArrayList<>(Collections.nCopies(keys.size(), null));
+        }
+        try {
+            return jedis.mget(encode(keys));
+        } catch (JedisException e) {
+            failed("lookup", e);
+            return new ArrayList<>(Collections.nCopies(keys.size(), null));
+        }
+    }
+
+    /** False while Redis is known to be away: a miss costs nothing instead of a timeout per request. */
+    @Override
+    public boolean isAvailable() {
+        return System.nanoTime() - unavailableUntil >= 0;
+    }
+
+    /** Asks Redis itself (health checks are rare): "up", or why not. */
+    @Override
+    public String status() {
+        try {
+            jedis.ping();
+            return "up";
+        } catch (JedisException e) {
+            return "unavailable, serving from the store: " + e.getMessage();
         }
     }
 
     @Override
     public void putAll(Map<String, byte[]> entries) {
-        if (entries.isEmpty()) {
+        if (entries.isEmpty() || !isAvailable()) {
             return;
         }
         try (AbstractPipeline pipeline = (AbstractPipeline) jedis.pipelined()) {
             entries.forEach((key, value) -> pipeline.setex(key.getBytes(StandardCharsets.UTF_8), ttlSeconds, value));
             pipeline.sync();
         } catch (JedisException e) {
-            warn("write", e);
+            failed("write", e);
         }
     }
 
@@ -96,12 +120,14 @@ public final class RedisByteCache implements ByteCache {
         return encoded;
     }
 
-    /** One warning per interval, so a Redis outage does not flood the log at request rate. */
-    private void warn(String operation, JedisException e) {
+    /** Skips Redis for a while; one warning per interval, so an outage does not flood the log at request rate. */
+    private void failed(String operation, JedisException e) {
+        unavailableUntil = System.nanoTime() + retryNanos;
         long now = System.nanoTime();
         long last = lastWarning.get();
         if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
-            LOG.warn("Redis {} failed at {}, serving from the store meanwhile: {}", operation, location, e.getMessage());
+            LOG.warn("Redis {} failed at {}, serving from the store and retrying in {} ms: {}", operation, location,
+                    retryNanos / 1_000_000, e.getMessage());
         }
     }
 }
