@@ -3,6 +3,7 @@ package org.framecache.proxy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -17,6 +18,8 @@ import org.framecache.proxy.cache.ByteCache;
  * UIDs, the frame number and the representation's tag, never from header text.
  */
 public final class FrameCache {
+    private static final long REPLICA_POLL_MILLIS = 20;
+
     private final ByteCache cache;
     private final String keyPrefix;
 
@@ -56,6 +59,59 @@ public final class FrameCache {
             entries.put(key(request, frame.frame(), frame.representation()), frame.content().encode());
         }
         cache.putAll(entries);
+    }
+
+    /**
+     * Across replicas sharing the cache: takes a loading marker for every frame this request is about to fetch.
+     * Frames another replica is loading are awaited in the cache for at most {@code wait}; whatever has not
+     * arrived by then is fetched here after all. Returns the markers taken, to release after the fetch.
+     */
+    public List<String> claimAcrossReplicas(FrameRequest request, Duration markerExpiry, Duration wait) {
+        int[] missing = request.getMissing();
+        if (missing.length == 0) {
+            return List.of();
+        }
+        List<String> markers = new ArrayList<>(missing.length);
+        for (int frame : missing) {
+            markers.add(key(request, frame, request.getRepresentation()) + ":loading");
+        }
+        List<Boolean> held = cache.mark(markers, markerExpiry);
+        List<String> mine = new ArrayList<>();
+        List<Integer> elsewhere = new ArrayList<>();
+        for (int i = 0; i < missing.length; i++) {
+            if (held.get(i)) {
+                mine.add(markers.get(i));
+            } else {
+                elsewhere.add(missing[i]);
+            }
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!elsewhere.isEmpty() && System.nanoTime() < deadline) {
+            sleep(REPLICA_POLL_MILLIS);
+            List<String> keys = elsewhere.stream().map(f -> key(request, f, request.getRepresentation())).toList();
+            List<byte[]> values = cache.getAll(keys);
+            for (int i = values.size() - 1; i >= 0; i--) {
+                CachedFrame frame = CachedFrame.decode(values.get(i));
+                if (frame != null) {
+                    request.put(elsewhere.remove(i), frame);
+                }
+            }
+        }
+        return mine;
+    }
+
+    public void releaseMarkers(List<String> markers) {
+        if (markers != null && !markers.isEmpty()) {
+            cache.unmark(markers);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public String describe() {

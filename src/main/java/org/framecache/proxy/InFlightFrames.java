@@ -1,5 +1,7 @@
 package org.framecache.proxy;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,6 +9,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+
+import org.apache.camel.Exchange;
 
 /**
  * One upstream fetch per frame inside this process: a request that misses a frame another request is already
@@ -19,18 +23,33 @@ public final class InFlightFrames {
     public record Claim(String key, CompletableFuture<CachedFrame> result) {
     }
 
+    private static final String MARKERS = "replicaMarkers";
+
     private final Map<String, CompletableFuture<CachedFrame>> inFlight = new ConcurrentHashMap<>();
     private final FrameCache cache;
     private final long waitMillis;
+    private final Duration markerExpiry;
+    private final Duration replicaWait;
     private final LongAdder coalesced = new LongAdder();
 
-    public InFlightFrames(FrameCache cache, long waitMillis) {
+    public InFlightFrames(FrameCache cache, long waitMillis, Duration markerExpiry, Duration replicaWait) {
         this.cache = cache;
         this.waitMillis = waitMillis;
+        this.markerExpiry = markerExpiry;
+        this.replicaWait = replicaWait;
     }
 
-    /** After the cache lookup: each missing frame is either claimed by this request or awaited from another. */
-    public void claim(FrameRequest request) {
+    /**
+     * After the cache lookup: each missing frame is either claimed by this request or awaited from another one in
+     * this process; claimed frames another replica is already loading are then awaited in the shared cache.
+     */
+    public void claim(Exchange exchange) {
+        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        claimInProcess(request);
+        exchange.setProperty(MARKERS, cache.claimAcrossReplicas(request, markerExpiry, replicaWait));
+    }
+
+    void claimInProcess(FrameRequest request) {
         for (int frame : request.getMissing()) {
             String key = cache.key(request, frame, request.getRepresentation());
             CompletableFuture<CachedFrame> mine = new CompletableFuture<>();
@@ -45,10 +64,14 @@ public final class InFlightFrames {
     }
 
     /** Always runs after fetching: hands every claimed frame (or the failure) to those waiting for it. */
-    public void release(FrameRequest request) {
+    public void release(Exchange exchange) {
+        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
         if (request == null) {
             return;
         }
+        @SuppressWarnings("unchecked")
+        List<String> markers = exchange.getProperty(MARKERS, List.class);
+        cache.releaseMarkers(markers);
         request.getClaims().forEach((frame, claim) -> {
             CachedFrame found = request.get(frame);
             if (found != null) {

@@ -78,6 +78,10 @@ public class ProxyConfiguration implements CamelConfiguration {
     long memoryMaxBytes;
     @PropertyInject("proxy.coalesce-wait-ms")
     long coalesceWaitMillis;
+    @PropertyInject("proxy.replica-marker-ms")
+    long markerExpiryMillis;
+    @PropertyInject("proxy.replica-wait-ms")
+    long replicaWaitMillis;
     @PropertyInject("auth.per-caller")
     boolean perCallerAccess;
     @PropertyInject("auth.decision-ttl-seconds")
@@ -164,7 +168,8 @@ public class ProxyConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(new CacheHealthCheck(frameCache));
         }
-        registry.bind("inFlightFrames", new InFlightFrames(frameCache, coalesceWaitMillis));
+        registry.bind("inFlightFrames", new InFlightFrames(frameCache, coalesceWaitMillis,
+                Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis)));
         try {
             context.addService(new ServiceSupport() {
                 @Override

@@ -1,5 +1,6 @@
 package org.framecache.proxy.cache;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +15,18 @@ public interface ByteCache extends AutoCloseable {
 
     /** Writes all entries with the cache's TTL. One round trip; best effort. */
     void putAll(Map<String, byte[]> entries);
+
+    /**
+     * Sets each marker that does not exist yet, with an expiry: true where this caller now holds it. Caches
+     * private to one process hold every marker (in-process coalescing already covers them).
+     */
+    default List<Boolean> mark(List<String> keys, Duration expiry) {
+        return java.util.Collections.nCopies(keys.size(), Boolean.TRUE);
+    }
+
+    /** Removes markers this caller holds. */
+    default void unmark(List<String> keys) {
+    }
 
     /** False while the cache is known to be unreachable (requests then go to the store). */
     default boolean isAvailable() {

@@ -16,6 +16,8 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
@@ -69,6 +71,39 @@ public final class RedisByteCache implements ByteCache {
         } catch (JedisException e) {
             failed("lookup", e);
             return new ArrayList<>(Collections.nCopies(keys.size(), null));
+        }
+    }
+
+    @Override
+    public List<Boolean> mark(List<String> keys, Duration expiry) {
+        if (!isAvailable()) {
+            return new ArrayList<>(Collections.nCopies(keys.size(), Boolean.TRUE));
+        }
+        try (AbstractPipeline pipeline = (AbstractPipeline) jedis.pipelined()) {
+            List<Response<String>> answers = new ArrayList<>(keys.size());
+            SetParams params = SetParams.setParams().nx().px(expiry.toMillis());
+            for (String key : keys) {
+                answers.add(pipeline.set(key, "1", params));
+            }
+            pipeline.sync();
+            List<Boolean> held = new ArrayList<>(keys.size());
+            answers.forEach(answer -> held.add("OK".equals(answer.get())));
+            return held;
+        } catch (JedisException e) {
+            failed("marker", e);
+            return new ArrayList<>(Collections.nCopies(keys.size(), Boolean.TRUE));
+        }
+    }
+
+    @Override
+    public void unmark(List<String> keys) {
+        if (keys.isEmpty() || !isAvailable()) {
+            return;
+        }
+        try {
+            jedis.del(keys.toArray(String[]::new));
+        } catch (JedisException e) {
+            failed("marker removal", e);
         }
     }
 

@@ -7,7 +7,7 @@ import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Counts calls made to the upstream store, split into raw-frame, rendered and metadata calls: the proof that a cache hit
+ * Counts calls made to the upstream store, split into raw-frame, rendered, access-check metadata and pass-through calls: the proof that a cache hit
  * never touches the store, and a number an operator wants to see.
  */
 public final class UpstreamCallCounter extends EventNotifierSupport {
@@ -15,6 +15,7 @@ public final class UpstreamCallCounter extends EventNotifierSupport {
     private final LongAdder frames = new LongAdder();
     private final LongAdder rendered = new LongAdder();
     private final LongAdder metadata = new LongAdder();
+    private final LongAdder passThrough = new LongAdder();
 
     public UpstreamCallCounter(String upstreamUrl) {
         this.upstreamUrl = upstreamUrl;
@@ -34,7 +35,11 @@ public final class UpstreamCallCounter extends EventNotifierSupport {
         if (event instanceof ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
             Exchange exchange = sending.getExchange();
             String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, "", String.class);
-            (path.endsWith("/rendered") ? rendered : path.endsWith("/metadata") ? metadata : frames).increment();
+            LongAdder counter = path.endsWith("/rendered") ? rendered
+                    : path.contains("/frames/") ? frames
+                    : path.endsWith("/metadata") && exchange.getProperty("frameRequest") != null ? metadata
+                    : passThrough;
+            counter.increment();
         }
     }
 
@@ -50,7 +55,12 @@ public final class UpstreamCallCounter extends EventNotifierSupport {
         return metadata.sum();
     }
 
+    /** Calls made for the pass-through (searches, metadata asked by clients, STOW...). */
+    public long getPassThroughCalls() {
+        return passThrough.sum();
+    }
+
     public long getTotal() {
-        return frames.sum() + rendered.sum() + metadata.sum();
+        return frames.sum() + rendered.sum() + metadata.sum() + passThrough.sum();
     }
 }
