@@ -24,7 +24,6 @@ import org.framecache.proxy.http.InboundMethod;
 public final class FrameRequestParser {
     /** PS3.5 §9.1: digits and dots, at most 64 characters. */
     private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
-    private static final Pattern FRAME_LIST = Pattern.compile("[0-9]+(,[0-9]+)*");
     private static final int MAX_UID_LENGTH = 64;
 
     private final AcceptNegotiator negotiator;
@@ -94,22 +93,24 @@ public final class FrameRequestParser {
     }
 
     private int[] frames(String list) {
-        if (!FRAME_LIST.matcher(list).matches()) {
-            throw ProxyException.badRequest("frame list must be frame numbers separated by commas: " + abbreviate(list));
-        }
-        String[] items = list.split(",");
+        // parsed by hand: a regular expression with a repeated group recurses once per item
+        String[] items = list.split(",", -1);
         if (items.length > maxFramesPerRequest) {
             throw ProxyException.badRequest("at most " + maxFramesPerRequest + " frames per request, got " + items.length);
         }
         int[] frames = new int[items.length];
         for (int i = 0; i < items.length; i++) {
-            String digits = items[i].replaceFirst("^0+(?=\\d)", "");
+            String item = items[i];
+            if (item.isEmpty() || !item.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw ProxyException.badRequest("frame list must be frame numbers separated by commas: " + abbreviate(list));
+            }
+            String digits = item.replaceFirst("^0+(?=\\d)", "");
             long n = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits);
             if (n < 1) {
-                throw ProxyException.badRequest("frame numbers start at 1: " + abbreviate(items[i]));
+                throw ProxyException.badRequest("frame numbers start at 1: " + abbreviate(item));
             }
             if (n > Integer.MAX_VALUE) {
-                throw ProxyException.badRequest("frame number too large: " + abbreviate(items[i]));
+                throw ProxyException.badRequest("frame number too large: " + abbreviate(item));
             }
             frames[i] = (int) n;
         }

@@ -22,6 +22,7 @@ import org.framecache.proxy.http.ClientHeaderFilter;
 import org.framecache.proxy.http.Cors;
 import org.framecache.proxy.http.MultipartResponseWriter;
 import org.framecache.proxy.http.PassThrough;
+import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.http.UpstreamRequest;
 import org.framecache.proxy.http.UpstreamResponse;
@@ -82,6 +83,10 @@ public class ProxyConfiguration implements CamelConfiguration {
     long markerExpiryMillis;
     @PropertyInject("proxy.replica-wait-ms")
     long replicaWaitMillis;
+    @PropertyInject("proxy.breaker-failures")
+    int breakerFailures;
+    @PropertyInject("proxy.breaker-open-ms")
+    long breakerOpenMillis;
     @PropertyInject("auth.per-caller")
     boolean perCallerAccess;
     @PropertyInject("auth.decision-ttl-seconds")
@@ -185,6 +190,10 @@ public class ProxyConfiguration implements CamelConfiguration {
         ExecutorService renderedPool = context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "rendered-fallback", renderedParallelism);
         registry.bind("renderedFallbackPool", renderedPool);
+
+        UpstreamBreaker breaker = new UpstreamBreaker(upstreamUrl, breakerFailures, breakerOpenMillis);
+        registry.bind("upstreamBreaker", breaker);
+        context.getManagementStrategy().addEventNotifier(breaker);
 
         UpstreamCallCounter counter = new UpstreamCallCounter(upstreamUrl);
         registry.bind("upstreamCalls", counter);

@@ -39,6 +39,8 @@ class FaultToleranceTest extends ProxyTestSupport {
         p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
         p.setProperty("cache.redis-url", redis.url());
         p.setProperty("cache.redis-retry-ms", "300");
+        p.setProperty("proxy.breaker-failures", "3");
+        p.setProperty("proxy.breaker-open-ms", "1000");
         return p;
     }
 
@@ -106,5 +108,27 @@ class FaultToleranceTest extends ProxyTestSupport {
         assertTrue(new String(uncached.body()).startsWith("upstream store unreachable"), new String(uncached.body()));
         assertTrue(millis < 3000, "failed fast: " + millis + " ms");
         assertFalse(new String(uncached.body()).contains("Exception"), "no stack trace");
+    }
+
+    @Test
+    @Order(3)
+    void aDeadStoreTripsTheBreakerWhichRecoversByItself() throws Exception {
+        // the store is still stopped (previous test): a few more failures open the circuit
+        int status = 0;
+        for (int i = 62; i <= 66 && status != 503; i++) {
+            status = frame(i).statusCode();
+        }
+        assertEquals(503, status, "circuit open");
+        HttpResponse<byte[]> refused = frame(63);
+        assertEquals(503, refused.statusCode());
+        assertTrue(new String(refused.body()).startsWith("upstream store unavailable: circuit open"), new String(refused.body()));
+        assertEquals(200, frame(60).statusCode(), "cached frames are still served while the circuit is open");
+
+        orthanc.restart();
+        Thread.sleep(1100); // the open pause configured above
+        HttpResponse<byte[]> trial = frame(63);
+        assertEquals(200, trial.statusCode(), "the trial call closes the circuit: " + new String(trial.body()));
+        assertArrayEquals(slide.frames().get(62), parts(trial).get(0).content());
+        assertEquals(200, frame(64).statusCode());
     }
 }

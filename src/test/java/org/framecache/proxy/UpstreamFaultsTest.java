@@ -191,6 +191,26 @@ class UpstreamFaultsTest extends ProxyTestSupport {
     }
 
     @Test
+    void oversizedInputIsRefusedWithA4xxNotAnException() throws Exception {
+        int calls = store.requests().size();
+        StringBuilder frames = new StringBuilder("1");
+        for (int i = 2; i <= 501; i++) {
+            frames.append(',').append(i % 64 + 1);
+        }
+        HttpResponse<byte[]> tooManyFrames = get(instanceUrl(frames.toString()), "Accept", STORED);
+        assertEquals(400, tooManyFrames.statusCode());
+        assertEquals("at most 500 frames per request, got 501\n", new String(tooManyFrames.body()));
+
+        HttpResponse<byte[]> longUrl = get(instanceUrl("1," + "2,".repeat(3000) + "3"), "Accept", STORED);
+        assertEquals(400, longUrl.statusCode(), "a very long frame list");
+        assertEquals("at most 500 frames per request, got 3002\n", new String(longUrl.body()));
+
+        HttpResponse<byte[]> hugeAccept = get(instanceUrl("1"), "Accept", STORED + ", " + "image/jpeg;q=0.1, ".repeat(600));
+        assertEquals(431, hugeAccept.statusCode(), "header block over the server's limit");
+        assertEquals(calls, store.requests().size(), "none of them reached the store");
+    }
+
+    @Test
     void storeClientErrorsPassThroughWithoutFallback() throws Exception {
         store.answerFrames(Answer.of(401, null, new byte[0]));
         int rendered = store.renderedCalls();
