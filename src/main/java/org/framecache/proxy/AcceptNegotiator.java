@@ -48,6 +48,34 @@ public final class AcceptNegotiator {
         throw ProxyException.notAcceptable("frames are offered as " + OFFERED_FRAMES + "; none is acceptable");
     }
 
+    /**
+     * Every representation the client accepts for frames, most preferred first (refusals removed); a client that
+     * states nothing accepts the stored bytes.
+     */
+    public List<Representation> acceptableFrames(String accept) {
+        List<MediaType> ranges = parse(accept);
+        if (ranges.isEmpty()) {
+            return List.of(Representation.stored());
+        }
+        List<Representation> refused = new ArrayList<>();
+        for (MediaType range : ranges) {
+            Representation candidate = quality(range) == 0 ? frameCandidate(range) : null;
+            if (candidate != null) {
+                refused.add(candidate);
+            }
+        }
+        List<Representation> acceptable = new ArrayList<>();
+        for (List<MediaType> group : byPreference(ranges)) {
+            for (MediaType range : group) {
+                Representation candidate = frameCandidate(range);
+                if (candidate != null && !refused.contains(candidate) && !acceptable.contains(candidate)) {
+                    acceptable.add(candidate);
+                }
+            }
+        }
+        return acceptable;
+    }
+
     public Representation forRendered(String accept, String query) {
         List<MediaType> ranges = parse(accept);
         if (ranges.isEmpty()) {

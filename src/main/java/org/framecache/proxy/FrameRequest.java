@@ -3,6 +3,7 @@ package org.framecache.proxy;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +18,8 @@ public final class FrameRequest {
     private final String series;
     private final String instance;
     private final int[] frames;
-    private final Representation representation;
+    private Representation representation;
+    private List<Representation> acceptable = List.of();
     private final Representation fallback;
     private final Map<String, String> forwardHeaders;
     private final String publicBaseUrl;
@@ -56,6 +58,20 @@ public final class FrameRequest {
 
     public Representation getRepresentation() {
         return representation;
+    }
+
+    /** Serve the stored bytes instead: they satisfy what the client asked for (same frames, one cache entry). */
+    void useStoredBytes() {
+        representation = Representation.stored();
+    }
+
+    /** Everything the client accepts, most preferred first. */
+    public List<Representation> getAcceptable() {
+        return acceptable;
+    }
+
+    void setAcceptable(List<Representation> acceptable) {
+        this.acceptable = List.copyOf(acceptable);
     }
 
     /** Rendered representation used when raw retrieval fails; null for rendered requests. */

@@ -43,9 +43,15 @@ public final class FrameRequestParser {
     public FrameRequest parseFrames(Exchange exchange) {
         Message in = exchange.getIn();
         String[] path = instanceSegments(in, false);
-        Representation representation = negotiator.forFrames(acceptOf(in));
-        Representation fallback = renderedFallback ? Representation.rendered("image/jpeg", "") : null;
-        return build(in, path, representation, fallback);
+        String accept = acceptOf(in);
+        Representation representation = negotiator.forFrames(accept);
+        List<Representation> acceptable = negotiator.acceptableFrames(accept);
+        // rendered JPEG is a fallback only for clients that accept baseline JPEG frames
+        boolean acceptsJpeg = acceptable.stream().anyMatch(r -> r.isStored() || r.satisfiedBy(TransferSyntaxes.JPEG_BASELINE));
+        Representation fallback = renderedFallback && acceptsJpeg ? Representation.rendered("image/jpeg", "") : null;
+        FrameRequest request = build(in, path, representation, fallback);
+        request.setAcceptable(acceptable);
+        return request;
     }
 
     /** GET .../frames/{frame}/rendered: one rendered image. */

@@ -169,6 +169,7 @@ public class ProxyConfiguration implements CamelConfiguration {
                         Duration.ofMillis(redisRetryMillis));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, upstreamUrl);
         registry.bind("frameCache", frameCache);
+        registry.bind("storedSyntaxes", new StoredSyntaxes(ttl));
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new CacheHealthCheck(frameCache));

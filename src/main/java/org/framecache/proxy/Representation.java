@@ -31,6 +31,18 @@ public record Representation(boolean rendered, String mediaType, String transfer
         return !rendered && ANY_SYNTAX.equals(transferSyntax) && mediaType == null;
     }
 
+    /** True when frames stored in {@code syntax} can be served as they are for this representation. */
+    public boolean satisfiedBy(String syntax) {
+        if (rendered) {
+            return false;
+        }
+        if (isStored()) {
+            return true;
+        }
+        return mediaType.equals(TransferSyntaxes.mediaTypeOf(syntax))
+                && (ANY_SYNTAX.equals(transferSyntax) || transferSyntax.equals(syntax));
+    }
+
     /** The single Accept value sent to the store for this representation. */
     public String upstreamAccept() {
         if (rendered) {

@@ -117,6 +117,26 @@ class FramesEndToEndTest extends ProxyTestSupport {
     }
 
     @Test
+    void everySpellingTheStoredSyntaxSatisfiesSharesOneCacheEntry() throws Exception {
+        assertEquals(200, get(url(slide, "150"), "Accept", STORED).statusCode());
+        long before = upstreamCalls().getRawFrameCalls();
+        String[] spellings = {
+            "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50",
+            "multipart/related;type=image/jpeg;transfer-syntax=\"1.2.840.10008.1.2.4.50\"",
+            "multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90, "
+                    + "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50",
+            "multipart/related; type=\"image/jpeg\"; transfer-syntax=*",
+            "*/*",
+        };
+        for (String accept : spellings) {
+            HttpResponse<byte[]> response = get(url(slide, "150"), "Accept", accept);
+            assertEquals(200, response.statusCode(), accept + ": " + new String(response.body()));
+            assertArrayEquals(slide.frames().get(149), parts(response).get(0).content(), accept);
+        }
+        assertEquals(before, upstreamCalls().getRawFrameCalls(), "all served from the one stored-bytes entry");
+    }
+
+    @Test
     void framesAreWrittenToRedisWithTheConfiguredTtl() throws Exception {
         assertEquals(200, get(url(slide, "200"), "Accept", STORED).statusCode());
         try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {

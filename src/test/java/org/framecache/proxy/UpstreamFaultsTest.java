@@ -211,6 +211,20 @@ class UpstreamFaultsTest extends ProxyTestSupport {
     }
 
     @Test
+    void noRenderedJpegForAClientThatDoesNotAcceptJpeg() throws Exception {
+        store.answerFrames(Answer.of(500, "application/json", frame("{\"Message\":\"Cannot transcode\"}")));
+        store.answerRendered(Answer.of(200, "image/jpeg", RENDERED));
+        int rendered = store.renderedCalls();
+        HttpResponse<byte[]> response = get(instanceUrl("1"), "Accept",
+                "multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90");
+        assertEquals(502, response.statusCode());
+        assertEquals("store answered 500 for raw frames: Cannot transcode\n", new String(response.body()));
+        assertEquals(rendered, store.renderedCalls(), "no fallback the client could not use");
+        assertTrue(store.requests().get(store.requests().size() - 1).endsWith(
+                "| multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90"));
+    }
+
+    @Test
     void storeClientErrorsPassThroughWithoutFallback() throws Exception {
         store.answerFrames(Answer.of(401, null, new byte[0]));
         int rendered = store.renderedCalls();
