@@ -12,36 +12,21 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.framecache.proxy.multipart.BodyPart;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.framecache.proxy.testing.StartedCamelContext;
 import org.junit.jupiter.api.Test;
 
 /** One split step per part of the store's answer, then the count check, as in routes/fetch-frames.camel.yaml. */
-class FramePartValidatorTest {
+class FramePartValidatorTest extends StartedCamelContext {
     private static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
     private static final String JP2_LOSSLESS = "1.2.840.10008.1.2.4.90";
     private static final String EVRLE = "1.2.840.10008.1.2.1";
     private static final String IMPLICIT_VR = "1.2.840.10008.1.2";
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3, (byte) 0xFF, (byte) 0xD9, 0};
 
-    private static CamelContext context;
 
     private final FramePartValidator validator = new FramePartValidator(List.of(JPEG_BASELINE, JP2_LOSSLESS, EVRLE));
-
-    @BeforeAll
-    static void startContext() {
-        context = new DefaultCamelContext();
-        // started, as under platform-http: only a started context gives messages case-insensitive headers
-        context.start();
-    }
-
-    @AfterAll
-    static void stopContext() throws Exception {
-        context.close();
-    }
 
     private static FrameRequest request(Representation representation, int... frames) {
         return new FrameRequest("1.2.3", "1.2.3.4", "1.2.3.4.5", frames, representation, null, Map.of(), "http://h");

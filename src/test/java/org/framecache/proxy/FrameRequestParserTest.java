@@ -13,37 +13,22 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.framecache.proxy.testing.StartedCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The inbound request as platform-http hands it over: headers only, path from CamelHttpPath. */
-class FrameRequestParserTest {
+class FrameRequestParserTest extends StartedCamelContext {
     private static final String STUDY = "1.2.3";
     private static final String SERIES = "1.2.3.4";
     private static final String INSTANCE = "1.2.3.4.5";
     private static final String INSTANCE_PATH = "/dicomweb/studies/" + STUDY + "/series/" + SERIES + "/instances/" + INSTANCE;
     private static final String STORED = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
 
-    private static CamelContext context;
 
     private final FrameRequestParser parser = new FrameRequestParser(new AcceptNegotiator(), 4, List.of("Authorization"), true);
-
-    @BeforeAll
-    static void startContext() {
-        context = new DefaultCamelContext();
-        // started, as under platform-http: only a started context gives messages case-insensitive headers
-        context.start();
-    }
-
-    @AfterAll
-    static void stopContext() throws Exception {
-        context.close();
-    }
 
     private static Exchange request(String path) {
         Exchange exchange = new DefaultExchange(context);

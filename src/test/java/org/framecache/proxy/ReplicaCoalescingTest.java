@@ -4,7 +4,6 @@ import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,11 +38,7 @@ class ReplicaCoalescingTest extends ProxyTestSupport {
 
     @Override
     protected Properties testProperties() {
-        try {
-            store = new FakeDicomWebStore();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        store = FakeDicomWebStore.start();
         Properties p = new Properties();
         p.setProperty("proxy.upstream-url", store.dicomWebUrl());
         p.setProperty("cache.redis-url", REDIS.url());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,11 +34,7 @@ class UpstreamFaultsTest extends ProxyTestSupport {
 
     @Override
     protected Properties testProperties() {
-        try {
-            store = new FakeDicomWebStore();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        store = FakeDicomWebStore.start();
         Properties p = new Properties();
         p.setProperty("proxy.upstream-url", store.dicomWebUrl());
         return p;

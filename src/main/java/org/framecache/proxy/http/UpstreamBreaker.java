@@ -6,9 +6,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.framecache.proxy.ProxyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * and its outcome closes or reopens the circuit. Any HTTP answer, even an error status, counts as reachable.
  * Outcomes are observed on every upstream call (an event notifier); calls are checked before they are prepared.
  */
-public final class UpstreamBreaker extends EventNotifierSupport {
+public final class UpstreamBreaker extends UpstreamCallListener {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamBreaker.class);
 
     private final String upstreamUrl;
@@ -31,18 +28,10 @@ public final class UpstreamBreaker extends EventNotifierSupport {
     private volatile boolean open;
 
     public UpstreamBreaker(String upstreamUrl, int threshold, long openMillis) {
+        super(upstreamUrl, false);
         this.upstreamUrl = upstreamUrl;
         this.threshold = threshold;
         this.openNanos = TimeUnit.MILLISECONDS.toNanos(openMillis);
-        setIgnoreCamelContextEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
-        setIgnoreStepEvents(true);
     }
 
     /** Before an upstream call: refuses it with 503 while the circuit is open (one trial call after the pause). */
@@ -58,14 +47,11 @@ public final class UpstreamBreaker extends EventNotifierSupport {
     }
 
     @Override
-    public void notify(CamelEvent event) {
-        if (event instanceof ExchangeSentEvent sent && sent.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
-            Exchange exchange = sent.getExchange();
-            if (exchange.getException() instanceof IOException) {
-                failure(exchange.getException());
-            } else {
-                success();
-            }
+    protected void upstreamCall(Exchange exchange) {
+        if (exchange.getException() instanceof IOException) {
+            failure(exchange.getException());
+        } else {
+            success();
         }
     }
 

@@ -3,44 +3,29 @@ package org.framecache.proxy.http;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
-import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Counts calls made to the upstream store, split into raw-frame, rendered, access-check metadata and pass-through calls: the proof that a cache hit
  * never touches the store, and a number an operator wants to see.
  */
-public final class UpstreamCallCounter extends EventNotifierSupport {
-    private final String upstreamUrl;
+public final class UpstreamCallCounter extends UpstreamCallListener {
     private final LongAdder frames = new LongAdder();
     private final LongAdder rendered = new LongAdder();
     private final LongAdder metadata = new LongAdder();
     private final LongAdder passThrough = new LongAdder();
 
     public UpstreamCallCounter(String upstreamUrl) {
-        this.upstreamUrl = upstreamUrl;
-        setIgnoreCamelContextEvents(true);
-        setIgnoreRouteEvents(true);
-        setIgnoreServiceEvents(true);
-        setIgnoreExchangeCreatedEvent(true);
-        setIgnoreExchangeCompletedEvent(true);
-        setIgnoreExchangeFailedEvents(true);
-        setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSentEvents(true);
-        setIgnoreStepEvents(true);
+        super(upstreamUrl, true);
     }
 
     @Override
-    public void notify(org.apache.camel.spi.CamelEvent event) {
-        if (event instanceof ExchangeSendingEvent sending && sending.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
-            Exchange exchange = sending.getExchange();
-            String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, "", String.class);
-            LongAdder counter = path.endsWith("/rendered") ? rendered
-                    : path.contains("/frames/") ? frames
-                    : path.endsWith("/metadata") && exchange.getProperty("frameRequest") != null ? metadata
-                    : passThrough;
-            counter.increment();
-        }
+    protected void upstreamCall(Exchange exchange) {
+        String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, "", String.class);
+        LongAdder counter = path.endsWith("/rendered") ? rendered
+                : path.contains("/frames/") ? frames
+                : path.endsWith("/metadata") && exchange.getProperty("frameRequest") != null ? metadata
+                : passThrough;
+        counter.increment();
     }
 
     public long getRawFrameCalls() {

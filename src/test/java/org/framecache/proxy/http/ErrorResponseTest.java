@@ -11,33 +11,18 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExchangeException;
 import org.apache.camel.Exchange;
 import org.apache.camel.RuntimeCamelException;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.framecache.proxy.ProxyException;
 import org.framecache.proxy.RawRetrievalException;
 import org.framecache.proxy.UpstreamStatusException;
 import org.framecache.proxy.multipart.MalformedMultipartException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.framecache.proxy.testing.StartedCamelContext;
 import org.junit.jupiter.api.Test;
 
 /** The one-line plain-text answers of routes/error-handling.camel.yaml, from failures as Camel hands them over. */
-class ErrorResponseTest {
-    private static CamelContext context;
+class ErrorResponseTest extends StartedCamelContext {
 
     private final ErrorResponse errors = new ErrorResponse();
-
-    @BeforeAll
-    static void startContext() {
-        context = new DefaultCamelContext();
-        // started, as under platform-http: only a started context gives messages case-insensitive headers
-        context.start();
-    }
-
-    @AfterAll
-    static void stopContext() throws Exception {
-        context.close();
-    }
 
     /** An exchange as onException sees it: inbound headers still present, the failure as EXCEPTION_CAUGHT. */
     private static Exchange failed(Throwable failure) {

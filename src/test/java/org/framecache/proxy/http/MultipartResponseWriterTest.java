@@ -19,7 +19,6 @@ import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.framecache.proxy.CachedFrame;
 import org.framecache.proxy.FrameRequest;
@@ -27,12 +26,11 @@ import org.framecache.proxy.Representation;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.multipart.MediaType;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.framecache.proxy.testing.StartedCamelContext;
 import org.junit.jupiter.api.Test;
 
 /** The client's multipart/related answer (PS3.18 §8.7.3.4), read back with the proxy's own reader. */
-class MultipartResponseWriterTest {
+class MultipartResponseWriterTest extends StartedCamelContext {
     private static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
     private static final String JPEG_TYPE = "image/jpeg; transfer-syntax=" + JPEG_BASELINE;
     private static final String BASE = "https://viewer.example.org/dicomweb";
@@ -40,21 +38,8 @@ class MultipartResponseWriterTest {
     private static final byte[] FRAME_5 = {(byte) 0xFF, (byte) 0xD8, 5, 5, 5, '\r', '\n', '-', '-', (byte) 0xFF, (byte) 0xD9};
     private static final byte[] FRAME_3 = {(byte) 0xFF, (byte) 0xD8, 3, 0, (byte) 0xFF, (byte) 0xD9, 0};
 
-    private static CamelContext context;
 
     private final MultipartResponseWriter writer = new MultipartResponseWriter("private, max-age=3600");
-
-    @BeforeAll
-    static void startContext() {
-        context = new DefaultCamelContext();
-        // started, as under platform-http: only a started context gives messages case-insensitive headers
-        context.start();
-    }
-
-    @AfterAll
-    static void stopContext() throws Exception {
-        context.close();
-    }
 
     private static FrameRequest request(int... frames) {
         return new FrameRequest("1.2.3", "1.2.3.4", "1.2.3.4.5", frames, Representation.stored(),

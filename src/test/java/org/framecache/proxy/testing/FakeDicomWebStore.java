@@ -40,7 +40,16 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
 
-    public FakeDicomWebStore() throws IOException {
+    /** Starts one on a free loopback port. */
+    public static FakeDicomWebStore start() {
+        try {
+            return new FakeDicomWebStore();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot start the fake store", e);
+        }
+    }
+
+    private FakeDicomWebStore() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
