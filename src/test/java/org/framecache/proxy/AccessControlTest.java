@@ -85,4 +85,15 @@ class AccessControlTest extends ProxyTestSupport {
         assertEquals(401, get(url("3"), "Accept", STORED).statusCode());
         assertEquals(metadataCalls, upstreamCalls().getMetadataCalls(), "decisions, refusals included, are remembered");
     }
+
+    @Test
+    void passThroughCarriesTheCallersCredentials() throws Exception {
+        String search = "http://127.0.0.1:" + proxyPort + "/dicomweb/studies?StudyInstanceUID=" + slide.studyUid();
+        HttpResponse<byte[]> alice = get(search, "Authorization", ALICE);
+        assertEquals(200, alice.statusCode());
+        assertTrue(new String(alice.body()).contains(slide.studyUid()));
+        HttpResponse<byte[]> anonymous = get(search);
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").isPresent(), "the store's challenge passes through");
+    }
 }

@@ -37,6 +37,8 @@ class UpstreamFaultsTest extends ProxyTestSupport {
         store = FakeDicomWebStore.start();
         Properties p = new Properties();
         p.setProperty("proxy.upstream-url", store.dicomWebUrl());
+        p.setProperty("camel.component.http.response-timeout", "1500");
+        p.setProperty("camel.component.http.so-timeout", "1500");
         return p;
     }
 
@@ -139,7 +141,7 @@ class UpstreamFaultsTest extends ProxyTestSupport {
     @Test
     void truncatedBody() throws Exception {
         byte[] body = multipart(BOUNDARY, true, new Part(JPEG_PART, frame("first-frame")), new Part(JPEG_PART, frame("second-frame")));
-        assertFallsBackAndCachesNothingRaw(new Answer(200, MULTIPART, body, body.length - 12), "body cut inside the last part");
+        assertFallsBackAndCachesNothingRaw(Answer.truncated(200, MULTIPART, body, body.length - 12), "body cut inside the last part");
     }
 
     @Test
@@ -183,6 +185,28 @@ class UpstreamFaultsTest extends ProxyTestSupport {
             store.answerMetadata(Answer.of(200, "application/dicom+json",
                     "[{\"00280008\":{\"vr\":\"IS\",\"Value\":[\"64\"]}}]".getBytes()));
         }
+    }
+
+    @Test
+    void aSlowStoreIs504WithinTheTimeoutAndAStallMidBodyCachesNothing() throws Exception {
+        store.answerFrames(Answer.of(200, MULTIPART, multipart(BOUNDARY, true, new Part(JPEG_PART, frame("late")))));
+        store.delay(4000);
+        try {
+            long start = System.nanoTime();
+            HttpResponse<byte[]> slow = get(instanceUrl("1"), "Accept", STORED);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertEquals(504, slow.statusCode(), new String(slow.body()));
+            assertTrue(new String(slow.body()).startsWith("upstream store did not answer in time"), new String(slow.body()));
+            assertTrue(millis < 3500, "answered within the configured timeout: " + millis + " ms");
+        } finally {
+            store.delay(0);
+        }
+        byte[] body = multipart(BOUNDARY, true, new Part(JPEG_PART, frame("first-frame")), new Part(JPEG_PART, frame("second")));
+        store.answerFrames(new Answer(200, MULTIPART, body, body.length - 10, 4000));
+        String url = instanceUrl("1,2");
+        HttpResponse<byte[]> stalled = get(url, "Accept", STORED);
+        assertEquals(504, stalled.statusCode(), new String(stalled.body()));
+        assertTrue(!rawCached(url, 1, 2), "nothing of a stalled answer is cached");
     }
 
     @Test

@@ -19,10 +19,17 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FakeDicomWebStore implements AutoCloseable {
 
-    /** One canned answer; {@code truncate} sends the body without a length and cuts it at that many bytes. */
-    public record Answer(int status, String contentType, byte[] body, int truncate) {
+    /**
+     * One canned answer; {@code truncate} sends the body without a length and cuts it at that many bytes, then
+     * stalls {@code stallMillis} before closing.
+     */
+    public record Answer(int status, String contentType, byte[] body, int truncate, long stallMillis) {
         public static Answer of(int status, String contentType, byte[] body) {
-            return new Answer(status, contentType, body, -1);
+            return new Answer(status, contentType, body, -1, 0);
+        }
+
+        public static Answer truncated(int status, String contentType, byte[] body, int truncate) {
+            return new Answer(status, contentType, body, truncate, 0);
         }
     }
 
@@ -128,6 +135,8 @@ public final class FakeDicomWebStore implements AutoCloseable {
             if (answer.truncate() >= 0) {
                 exchange.sendResponseHeaders(answer.status(), 0);
                 body.write(answer.body(), 0, Math.min(answer.truncate(), answer.body().length));
+                body.flush();
+                sleep(answer.stallMillis());
             } else {
                 exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
                 body.write(answer.body());
@@ -136,8 +145,12 @@ public final class FakeDicomWebStore implements AutoCloseable {
     }
 
     private void pause() {
+        sleep(delayMillis);
+    }
+
+    private static void sleep(long millis) {
         try {
-            Thread.sleep(delayMillis);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
