@@ -10,7 +10,11 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
@@ -174,8 +178,9 @@ public class ProxyConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(new CacheHealthCheck(frameCache));
         }
-        registry.bind("inFlightFrames", new InFlightFrames(frameCache, coalesceWaitMillis,
-                Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis)));
+        InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
+                Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
+        registry.bind("inFlightFrames", inFlight);
         try {
             context.addService(new ServiceSupport() {
                 @Override
@@ -199,6 +204,14 @@ public class ProxyConfiguration implements CamelConfiguration {
         UpstreamCallCounter counter = new UpstreamCallCounter(upstreamUrl);
         registry.bind("upstreamCalls", counter);
         context.getManagementStrategy().addEventNotifier(counter);
+
+        // one registry for Camel's Prometheus support (camel.metrics.*) and ours: route metrics and ours in one scrape
+        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (meters == null) {
+            meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
+        }
+        ProxyMetrics.bind(meters, counter, inFlight, breaker);
 
         LOG.info("Frames from {} cached in {}; rendered fallback {}", upstreamUrl, frameCache.describe(),
                 renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");

@@ -3,7 +3,9 @@ package org.framecache.proxy;
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -63,8 +65,34 @@ class CoalescingTest extends ProxyTestSupport {
             store.delay(0);
         }
         assertEquals(before + 1, store.frameCalls(), "exactly one upstream frame request");
+        String metrics = scrape();
+        // the others either waited for that fetch (coalesced) or, arriving after it, hit the cache
+        double coalesced = metric(metrics, "dicomweb_frames_coalesced_total");
+        assertTrue(coalesced >= 1 && coalesced <= 63, "coalesced " + coalesced);
+        assertEquals(upstreamCalls().getRawFrameCalls(), (long) metric(metrics, "dicomweb_upstream_calls_total{kind=\"frames\"}"));
+        assertTrue(metrics.contains("camel_exchanges_total"), "Camel's route metrics are on the same scrape");
         InFlightFrames inFlight = context.getRegistry().lookupByNameAndType("inFlightFrames", InFlightFrames.class);
         assertEquals(0, inFlight.inFlightCount(), "every claim was released");
+    }
+
+    private String scrape() {
+        try {
+            HttpResponse<byte[]> response = get("http://127.0.0.1:" + managementPort + "/observe/metrics");
+            assertEquals(200, response.statusCode());
+            return new String(response.body(), StandardCharsets.UTF_8);
+        } catch (IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The value of the first sample line starting with this name (and labels). */
+    private static double metric(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ") || line.startsWith(series.replace("}", ",") )) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError(series + " not in the scrape:\n" + scrape);
     }
 
     @Test
