@@ -35,11 +35,13 @@ public final class FramePartValidator {
             throw new RawRetrievalException("part " + index + " names no transfer syntax: " + type);
         }
         String essence = TransferSyntaxes.canonicalMediaType(type.essence());
-        if (!supportedSyntaxes.contains(syntax) || !essence.equals(TransferSyntaxes.mediaTypeOf(syntax))) {
-            throw new RawRetrievalException("part " + index + " is " + type + ", not a supported stored syntax");
-        }
         FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
         Representation asked = request.getRepresentation();
+        // stored bytes must be in a syntax we serve; a syntax the client named itself is served as the store made it
+        boolean named = !asked.isStored() && syntax.equals(asked.transferSyntax());
+        if (!(supportedSyntaxes.contains(syntax) || named) || !essence.equals(TransferSyntaxes.mediaTypeOf(syntax))) {
+            throw new RawRetrievalException("part " + index + " is " + type + ", not a supported stored syntax");
+        }
         if (!asked.isStored() && (!essence.equals(asked.mediaType())
                 || !(asked.transferSyntax().equals(Representation.ANY_SYNTAX) || asked.transferSyntax().equals(syntax)))) {
             throw new RawRetrievalException("part " + index + " is " + type + " but " + asked.upstreamAccept() + " was asked for");

@@ -10,6 +10,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -148,10 +149,12 @@ public class ProxyConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         // With the management server on a port of its own there are two Vert.x servers, and the engine would
         // attach the routes to the default port's router; name the main server's port explicitly.
+        // The port is the one the main server really uses (which an environment override may have changed).
         VertxPlatformHttpEngine engine = new VertxPlatformHttpEngine() {
             @Override
             public int getServerPort() {
-                return serverPort;
+                MainHttpServer server = context.hasService(MainHttpServer.class);
+                return server != null ? server.getPort() : serverPort;
             }
         };
         // CORS on every route; preflight requests are answered here, before any route runs

@@ -14,7 +14,7 @@ public final class ProxyMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main(ProxyMain.class);
+        Main main = new Main();
         main.configure().addConfiguration(ProxyConfiguration.class);
         main.configure().withRoutesIncludePattern(routesIncludePattern());
         main.run(args);

@@ -48,8 +48,11 @@ public record Representation(boolean rendered, String mediaType, String transfer
         if (rendered) {
             return mediaType;
         }
-        String type = mediaType == null ? "application/octet-stream" : mediaType;
-        return "multipart/related; type=\"" + type + "\"; transfer-syntax=" + transferSyntax;
+        if (ANY_SYNTAX.equals(transferSyntax)) {
+            // "this media type in any syntax": the stored bytes, checked against the media type when they arrive
+            return "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
+        }
+        return "multipart/related; type=\"" + mediaType + "\"; transfer-syntax=" + transferSyntax;
     }
 
     /** The representation's part of a cache key. */

@@ -236,8 +236,10 @@ class UpstreamFaultsTest extends ProxyTestSupport {
         int rendered = store.renderedCalls();
         HttpResponse<byte[]> response = get(instanceUrl("1"), "Accept",
                 "multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90");
-        assertEquals(502, response.statusCode());
-        assertEquals("store answered 500 for raw frames: Cannot transcode\n", new String(response.body()));
+        assertEquals(406, response.statusCode());
+        assertEquals("the store could not provide multipart/related; type=\"image/jp2\"; "
+                + "transfer-syntax=1.2.840.10008.1.2.4.90 for this instance (it answered 500: Cannot transcode)\n",
+                new String(response.body()));
         assertEquals(rendered, store.renderedCalls(), "no fallback the client could not use");
         assertTrue(store.requests().get(store.requests().size() - 1).endsWith(
                 "| multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90"));

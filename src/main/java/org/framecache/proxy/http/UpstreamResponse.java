@@ -34,6 +34,18 @@ public final class UpstreamResponse {
             }
             return;
         }
+        FrameRequest request = UpstreamRequest.frameRequest(exchange);
+        Representation asked = request.getRepresentation();
+        // frame numbers were checked against NumberOfFrames: a refusal of a syntax the client named is about
+        // the syntax (Orthanc answers 400, others 406/415/500) — fall back if the client can use it, else 406
+        if (!asked.isStored() && (status == 400 || status == 406 || status == 415 || status == 500)) {
+            if (request.getFallback() != null) {
+                throw new RawRetrievalException("store could not provide " + asked.upstreamAccept() + " (" + status
+                        + reason(message) + ")");
+            }
+            throw ProxyException.notAcceptable("the store could not provide " + asked.upstreamAccept()
+                    + " for this instance (it answered " + status + reason(message) + ")");
+        }
         throwIfClientMustSee(status, message);
         throw new RawRetrievalException("store answered " + status + " for raw frames" + reason(message));
     }

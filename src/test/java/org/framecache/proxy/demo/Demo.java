@@ -29,7 +29,7 @@ public final class Demo {
         orthanc.upload(large.part10());
         orthanc.upload(small.part10());
 
-        Main main = new Main(Demo.class);
+        Main main = new Main();
         main.configure().addConfiguration(ProxyConfiguration.class);
         main.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
         main.addOverrideProperty("proxy.upstream-url", orthanc.dicomWebUrl());

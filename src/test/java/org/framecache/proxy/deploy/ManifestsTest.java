@@ -376,6 +376,15 @@ class ManifestsTest {
         try (Reader reader = Files.newBufferedReader(APPLICATION_PROPERTIES, StandardCharsets.UTF_8)) {
             properties.load(reader);
         }
+        // "{{env:NAME:default}}": the value the application runs with when the variable is unset
+        for (String key : properties.stringPropertyNames()) {
+            String value = properties.getProperty(key).strip();
+            if (value.startsWith("{{env:") && value.endsWith("}}")) {
+                String inner = value.substring(6, value.length() - 2);
+                int colon = inner.indexOf(':');
+                properties.setProperty(key, colon < 0 ? "" : inner.substring(colon + 1));
+            }
+        }
         return properties;
     }
 

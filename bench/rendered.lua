@@ -1,0 +1,13 @@
+-- rendered: /frames/{n}/rendered cycling over the level, Accept: image/jpeg (passed as the accept argument).
+-- args: <instance path> <frame count> <accept>
+dofile(os.getenv("BENCH_LUA_DIR") .. "/common.lua")
+
+function init(args)
+   bench_init(args)
+end
+
+function request()
+   local n = ((id + counter * threads) % frames) + 1
+   counter = counter + 1
+   return wrk.format("GET", base .. "/frames/" .. n .. "/rendered")
+end
