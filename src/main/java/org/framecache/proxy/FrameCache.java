@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.framecache.proxy.cache.ByteCache;
 
@@ -22,6 +23,9 @@ public final class FrameCache {
 
     private final ByteCache cache;
     private final String keyPrefix;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder fetchedRaw = new LongAdder();
+    private final LongAdder fetchedRendered = new LongAdder();
 
     public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl) {
         this.cache = cache;
@@ -47,6 +51,7 @@ public final class FrameCache {
             int number = frames[i % frames.length];
             if (frame != null && request.get(number) == null) {
                 request.put(number, frame);
+                hits.increment();
             }
         }
     }
@@ -56,6 +61,8 @@ public final class FrameCache {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (FetchedFrame frame : fetched) {
             request.put(frame.frame(), frame.content());
+            (frame.representation().rendered() && !request.getRepresentation().rendered() ? fetchedRendered : fetchedRaw)
+                    .increment();
             entries.put(key(request, frame.frame(), frame.representation()), frame.content().encode());
         }
         cache.putAll(entries);
@@ -116,6 +123,21 @@ public final class FrameCache {
 
     public String describe() {
         return cache.describe();
+    }
+
+    /** Distinct frames found in the cache. */
+    public long getHits() {
+        return hits.sum();
+    }
+
+    /** Distinct frames fetched from the store as asked (raw frames, or rendered for the /rendered endpoint). */
+    public long getFetched() {
+        return fetchedRaw.sum();
+    }
+
+    /** Distinct frames fetched as rendered JPEG because raw retrieval failed. */
+    public long getFetchedAsFallback() {
+        return fetchedRendered.sum();
     }
 
     public String status() {

@@ -214,7 +214,7 @@ public class ProxyConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
-        ProxyMetrics.bind(meters, counter, inFlight, breaker);
+        ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache);
 
         LOG.info("Frames from {} cached in {}; rendered fallback {}", upstreamUrl, frameCache.describe(),
                 renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");

@@ -1,8 +1,12 @@
 package org.framecache.proxy;
 
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
 
@@ -15,7 +19,22 @@ final class ProxyMetrics {
     private ProxyMetrics() {
     }
 
-    static void bind(MeterRegistry meters, UpstreamCallCounter calls, InFlightFrames inFlight, UpstreamBreaker breaker) {
+    static void bind(MeterRegistry meters, UpstreamCallCounter calls, InFlightFrames inFlight, UpstreamBreaker breaker,
+                     FrameCache cache) {
+        served(meters, "cache", cache, FrameCache::getHits);
+        served(meters, "upstream", cache, FrameCache::getFetched);
+        served(meters, "rendered-fallback", cache, FrameCache::getFetchedAsFallback);
+        served(meters, "coalesced", inFlight, InFlightFrames::getCoalesced);
+        Timer latency = Timer.builder("dicomweb.upstream.latency").description("duration of calls to the store")
+                .publishPercentileHistogram().register(meters);
+        Counter errors = Counter.builder("dicomweb.upstream.errors")
+                .description("calls to the store that failed without an answer (unreachable, timed out)").register(meters);
+        calls.setOutcomeRecorder((millis, failed) -> {
+            latency.record(millis, TimeUnit.MILLISECONDS);
+            if (failed) {
+                errors.increment();
+            }
+        });
         upstream(meters, "frames", calls, UpstreamCallCounter::getRawFrameCalls);
         upstream(meters, "rendered", calls, UpstreamCallCounter::getRenderedCalls);
         upstream(meters, "metadata", calls, UpstreamCallCounter::getMetadataCalls);
@@ -27,6 +46,11 @@ final class ProxyMetrics {
                 .description("frames being fetched from the store right now").register(meters);
         Gauge.builder("dicomweb.upstream.circuit.open", breaker, b -> b.isOpen() ? 1 : 0)
                 .description("1 while the circuit to the store is open").register(meters);
+    }
+
+    private static <T> void served(MeterRegistry meters, String tier, T source, java.util.function.ToDoubleFunction<T> value) {
+        FunctionCounter.builder("dicomweb.frames.served", source, value).tag("tier", tier)
+                .description("distinct frames per request, by where they came from").register(meters);
     }
 
     private static void upstream(MeterRegistry meters, String kind, UpstreamCallCounter calls,

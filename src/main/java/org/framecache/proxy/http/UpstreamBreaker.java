@@ -28,7 +28,7 @@ public final class UpstreamBreaker extends UpstreamCallListener {
     private volatile boolean open;
 
     public UpstreamBreaker(String upstreamUrl, int threshold, long openMillis) {
-        super(upstreamUrl, false);
+        super(upstreamUrl, false, true);
         this.upstreamUrl = upstreamUrl;
         this.threshold = threshold;
         this.openNanos = TimeUnit.MILLISECONDS.toNanos(openMillis);
@@ -47,7 +47,7 @@ public final class UpstreamBreaker extends UpstreamCallListener {
     }
 
     @Override
-    protected void upstreamCall(Exchange exchange) {
+    protected void callEnded(Exchange exchange, long millis) {
         if (exchange.getException() instanceof IOException) {
             failure(exchange.getException());
         } else {

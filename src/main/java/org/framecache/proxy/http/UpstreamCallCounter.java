@@ -13,13 +13,30 @@ public final class UpstreamCallCounter extends UpstreamCallListener {
     private final LongAdder rendered = new LongAdder();
     private final LongAdder metadata = new LongAdder();
     private final LongAdder passThrough = new LongAdder();
+    private volatile OutcomeRecorder recorder = (millis, failed) -> { };
 
     public UpstreamCallCounter(String upstreamUrl) {
-        super(upstreamUrl, true);
+        super(upstreamUrl, true, true);
+    }
+
+    /** Where each ended call's duration and outcome go (the metrics); nothing by default. */
+    public void setOutcomeRecorder(OutcomeRecorder recorder) {
+        this.recorder = recorder;
+    }
+
+    /** Receives every ended upstream call. */
+    @FunctionalInterface
+    public interface OutcomeRecorder {
+        void ended(long millis, boolean failed);
     }
 
     @Override
-    protected void upstreamCall(Exchange exchange) {
+    protected void callEnded(Exchange exchange, long millis) {
+        recorder.ended(millis, exchange.getException() != null);
+    }
+
+    @Override
+    protected void callStarting(Exchange exchange) {
         String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, "", String.class);
         LongAdder counter = path.endsWith("/rendered") ? rendered
                 : path.contains("/frames/") ? frames

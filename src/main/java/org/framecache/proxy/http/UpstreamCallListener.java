@@ -1,5 +1,6 @@
 package org.framecache.proxy.http;
 
+import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
@@ -9,11 +10,13 @@ import org.apache.camel.support.EventNotifierSupport;
 abstract class UpstreamCallListener extends EventNotifierSupport {
     private final String upstreamUrl;
     private final boolean sending;
+    private final boolean sent;
 
-    /** @param sending true to see each call as it starts, false to see it when it has ended */
-    UpstreamCallListener(String upstreamUrl, boolean sending) {
+    /** @param sending to see each call as it starts; @param sent to see it when it has ended */
+    UpstreamCallListener(String upstreamUrl, boolean sending, boolean sent) {
         this.upstreamUrl = upstreamUrl;
         this.sending = sending;
+        this.sent = sent;
         setIgnoreCamelContextEvents(true);
         setIgnoreRouteEvents(true);
         setIgnoreServiceEvents(true);
@@ -23,19 +26,23 @@ abstract class UpstreamCallListener extends EventNotifierSupport {
         setIgnoreExchangeRedeliveryEvents(true);
         setIgnoreStepEvents(true);
         setIgnoreExchangeSendingEvents(!sending);
-        setIgnoreExchangeSentEvents(sending);
+        setIgnoreExchangeSentEvents(!sent);
     }
 
     @Override
     public final void notify(CamelEvent event) {
         if (sending && event instanceof ExchangeSendingEvent e && e.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
-            upstreamCall(e.getExchange());
-        } else if (!sending && event instanceof ExchangeSentEvent e
-                && e.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
-            upstreamCall(e.getExchange());
+            callStarting(e.getExchange());
+        } else if (sent && event instanceof ExchangeSentEvent e && e.getEndpoint().getEndpointUri().startsWith(upstreamUrl)) {
+            callEnded(e.getExchange(), e.getTimeTaken());
         }
     }
 
-    /** One call to the store, starting or ended. */
-    protected abstract void upstreamCall(org.apache.camel.Exchange exchange);
+    /** A call to the store is about to be made. */
+    protected void callStarting(Exchange exchange) {
+    }
+
+    /** A call to the store has ended, with its answer or its failure on the exchange. */
+    protected void callEnded(Exchange exchange, long millis) {
+    }
 }
