@@ -51,6 +51,7 @@ public final class FrameCache {
             int number = frames[i % frames.length];
             if (frame != null && request.get(number) == null) {
                 request.put(number, frame);
+                request.countFromCache();
                 hits.increment();
             }
         }
@@ -61,8 +62,9 @@ public final class FrameCache {
         Map<String, byte[]> entries = new LinkedHashMap<>();
         for (FetchedFrame frame : fetched) {
             request.put(frame.frame(), frame.content());
-            (frame.representation().rendered() && !request.getRepresentation().rendered() ? fetchedRendered : fetchedRaw)
-                    .increment();
+            boolean fallback = frame.representation().rendered() && !request.getRepresentation().rendered();
+            (fallback ? fetchedRendered : fetchedRaw).increment();
+            request.countFetched(fallback);
             entries.put(key(request, frame.frame(), frame.representation()), frame.content().encode());
         }
         cache.putAll(entries);

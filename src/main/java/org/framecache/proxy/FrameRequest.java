@@ -26,6 +26,10 @@ public final class FrameRequest {
     private final Map<Integer, CachedFrame> found = new HashMap<>();
     private final Map<Integer, InFlightFrames.Claim> claims = new HashMap<>();
     private final Map<Integer, CompletableFuture<CachedFrame>> awaited = new HashMap<>();
+    private int fromCache;
+    private int fromStore;
+    private int fromFallback;
+    private int fromOthers;
 
     public FrameRequest(String study, String series, String instance, int[] frames, Representation representation,
                         Representation fallback, Map<String, String> forwardHeaders, String publicBaseUrl) {
@@ -134,6 +138,31 @@ public final class FrameRequest {
     public void put(int frame, CachedFrame content) {
         found.put(frame, content);
         awaited.remove(frame);
+    }
+
+    void countFromCache() {
+        fromCache++;
+    }
+
+    void countFetched(boolean asFallback) {
+        if (asFallback) {
+            fromFallback++;
+        } else {
+            fromStore++;
+        }
+    }
+
+    void countFromOthers() {
+        fromOthers++;
+    }
+
+    /** Where this request's frames came from: "cache", "upstream", "rendered-fallback", "coalesced", or "mixed". */
+    public String getTier() {
+        int kinds = (fromCache > 0 ? 1 : 0) + (fromStore > 0 ? 1 : 0) + (fromFallback > 0 ? 1 : 0) + (fromOthers > 0 ? 1 : 0);
+        if (kinds != 1) {
+            return kinds == 0 ? "none" : "mixed";
+        }
+        return fromCache > 0 ? "cache" : fromStore > 0 ? "upstream" : fromFallback > 0 ? "rendered-fallback" : "coalesced";
     }
 
     public CachedFrame get(int frame) {

@@ -87,10 +87,12 @@ public final class InFlightFrames {
     /** Before answering: collects the frames other requests fetched for this one. */
     public void await(FrameRequest request) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        for (Map.Entry<Integer, CompletableFuture<CachedFrame>> awaited : request.getAwaited().entrySet()) {
+        // a copy: each frame received leaves the request's awaited map
+        for (Map.Entry<Integer, CompletableFuture<CachedFrame>> awaited : List.copyOf(request.getAwaited().entrySet())) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
                 request.put(awaited.getKey(), awaited.getValue().get(left, TimeUnit.NANOSECONDS));
+                request.countFromOthers();
             } catch (TimeoutException e) {
                 throw new ProxyException(504, "frame " + awaited.getKey() + " was still being fetched by another request");
             } catch (ExecutionException e) {

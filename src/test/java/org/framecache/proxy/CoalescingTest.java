@@ -96,6 +96,35 @@ class CoalescingTest extends ProxyTestSupport {
     }
 
     @Test
+    void overlappingFrameSetsShareTheFramesAlreadyBeingFetched() {
+        String parts = "multipart/related; boundary=b2";
+        byte[] body = multipart("b2", true, new Part(JPEG_PART, "f1".getBytes()), new Part(JPEG_PART, "f2".getBytes()),
+                new Part(JPEG_PART, "f3".getBytes()));
+        store.answerFrames(Answer.of(200, parts, body));
+        store.delay(500);
+        int before = store.frameCalls();
+        List<HttpResponse<byte[]>> responses;
+        try {
+            String first = framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.102", "1,2,3");
+            CompletableFuture<HttpResponse<byte[]>> owner = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(first))
+                    .header("Accept", STORED).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            Thread.sleep(150); // the first request has claimed frames 1, 2 and 3
+            responses = concurrently(4, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.102", "3,1"));
+            assertEquals(200, owner.join().statusCode());
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            store.delay(0);
+        }
+        for (HttpResponse<byte[]> response : responses) {
+            assertEquals(200, response.statusCode(), new String(response.body()));
+            assertArrayEquals("f3".getBytes(), parts(response).get(0).content());
+            assertArrayEquals("f1".getBytes(), parts(response).get(1).content());
+        }
+        assertEquals(before + 1, store.frameCalls(), "frames 3 and 1 were awaited, not fetched again");
+    }
+
+    @Test
     void whenTheOneFetchFailsTheWaitersAreToldAndNothingHangs() {
         store.answerFrames(Answer.of(404, null, new byte[0]));
         store.delay(300);

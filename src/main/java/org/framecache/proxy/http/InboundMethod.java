@@ -8,12 +8,19 @@ import org.apache.camel.Exchange;
  */
 public final class InboundMethod {
     private static final String PROPERTY = "inboundMethod";
+    /** The client's path, for the access log. */
+    public static final String PATH_PROPERTY = "inboundPath";
 
     private InboundMethod() {
     }
 
     public static void remember(Exchange exchange) {
         exchange.setProperty(PROPERTY, exchange.getIn().getHeader(Exchange.HTTP_METHOD, "GET", String.class));
+        exchange.setProperty(PATH_PROPERTY, exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class));
+    }
+
+    public static String of(Exchange exchange) {
+        return exchange.getProperty(PROPERTY, "GET", String.class);
     }
 
     public static boolean isHead(Exchange exchange) {

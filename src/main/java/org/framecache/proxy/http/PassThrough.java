@@ -23,6 +23,9 @@ public final class PassThrough {
             "last-modified", "cache-control", "expires", "www-authenticate", "warning", "content-disposition",
             "content-language", "retry-after");
 
+    /** The forwarded (credential) headers of a pass-through request, for the access log's caller fingerprint. */
+    public static final String FORWARDED_PROPERTY = "forwardedHeaders";
+
     private final String prefix;
     private final List<String> forwardedHeaders;
 
@@ -46,6 +49,13 @@ public final class PassThrough {
         });
         message.removeHeaders("*");
         message.getHeaders().putAll(keep);
+        Map<String, String> credentials = new TreeMap<>();
+        keep.forEach((name, value) -> {
+            if (forwardedHeaders.contains(name.toLowerCase())) {
+                credentials.put(name, String.valueOf(value));
+            }
+        });
+        exchange.setProperty(FORWARDED_PROPERTY, credentials);
         // some stores (Orthanc) answer HEAD with 404: ask with GET, the server sends no body for HEAD
         message.setHeader(Exchange.HTTP_METHOD, method.equals("HEAD") ? "GET" : method);
         message.setHeader(Exchange.HTTP_PATH, path.startsWith(prefix) ? path.substring(prefix.length()) : path);
