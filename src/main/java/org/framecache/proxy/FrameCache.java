@@ -127,6 +127,14 @@ public final class FrameCache {
         return cache.describe();
     }
 
+    public long sizeInBytes() {
+        return cache.sizeInBytes();
+    }
+
+    public long evictions() {
+        return cache.evictions();
+    }
+
     /** Distinct frames found in the cache. */
     public long getHits() {
         return hits.sum();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,6 +40,9 @@ public final class InstanceAccess {
     private final Cache<String, Integer> frameCounts;
     private final SecretKeySpec key;
     private final boolean perCaller;
+    private final LongAdder allowedByStore = new LongAdder();
+    private final LongAdder refusedByStore = new LongAdder();
+    private final LongAdder remembered = new LongAdder();
 
     /**
      * @param perCaller false for stores that need no authentication: one decision per instance for everyone
@@ -59,12 +63,14 @@ public final class InstanceAccess {
     public boolean mustAskStore(FrameRequest request) {
         Decision decision = decisions.getIfPresent(decisionKey(request));
         if (decision != null && decision.status() != 200) {
+            remembered.increment();
             throw refusal(decision);
         }
         Integer frames = frameCounts.getIfPresent(request.instancePath());
         if (decision == null || frames == null) {
             return true;
         }
+        remembered.increment();
         checkFrameNumbers(request, frames);
         return false;
     }
@@ -79,16 +85,33 @@ public final class InstanceAccess {
                 int frames = numberOfFrames(answer);
                 frameCounts.put(request.instancePath(), frames);
                 decisions.put(decisionKey(request), new Decision(200, null));
+                allowedByStore.increment();
                 checkFrameNumbers(request, frames);
             }
             case 401, 403, 404, 410 -> {
                 Decision refusal = new Decision(status, answer.getHeader("WWW-Authenticate", String.class));
                 decisions.put(decisionKey(request), refusal);
+                refusedByStore.increment();
                 throw refusal(refusal);
             }
             default -> throw new ProxyException(502, "cannot verify access to the instance: the store answered " + status
                     + " for its metadata");
         }
+    }
+
+    /** Decisions the store made when asked: access granted. */
+    public long getAllowedByStore() {
+        return allowedByStore.sum();
+    }
+
+    /** Decisions the store made when asked: access refused (401, 403, 404, 410). */
+    public long getRefusedByStore() {
+        return refusedByStore.sum();
+    }
+
+    /** Requests decided from a remembered decision, without asking the store. */
+    public long getRemembered() {
+        return remembered.sum();
     }
 
     /** HMAC of the forwarded credentials; never the credentials themselves. */

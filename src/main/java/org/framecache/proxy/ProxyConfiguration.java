@@ -23,6 +23,7 @@ import org.framecache.proxy.cache.ByteCache;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
 import org.framecache.proxy.http.ErrorResponse;
+import org.framecache.proxy.http.AccessLog;
 import org.framecache.proxy.http.ClientHeaderFilter;
 import org.framecache.proxy.http.Cors;
 import org.framecache.proxy.http.MultipartResponseWriter;
@@ -92,6 +93,12 @@ public class ProxyConfiguration implements CamelConfiguration {
     int breakerFailures;
     @PropertyInject("proxy.breaker-open-ms")
     long breakerOpenMillis;
+    @PropertyInject("access-log.endpoint")
+    String accessLogEndpoint;
+    @PropertyInject("access-log.format")
+    String accessLogFormat;
+    @PropertyInject("audit.endpoint")
+    String auditEndpoint;
     @PropertyInject("auth.per-caller")
     boolean perCallerAccess;
     @PropertyInject("auth.decision-ttl-seconds")
@@ -168,8 +175,11 @@ public class ProxyConfiguration implements CamelConfiguration {
                 list(forwardHeaders), renderedFallback));
 
         Duration ttl = Duration.ofSeconds(ttlSeconds);
-        registry.bind("instanceAccess", new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl,
-                hmacKey));
+        InstanceAccess access = new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl, hmacKey);
+        registry.bind("instanceAccess", access);
+        AccessLog accessLog = new AccessLog(context.createProducerTemplate(), access, accessLogEndpoint, auditEndpoint,
+                accessLogFormat);
+        registry.bind("accessLog", accessLog);
         ByteCache cache = redisUrl == null || redisUrl.isBlank()
                 ? new MemoryByteCache(memoryMaxBytes, ttl)
                 : new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis, redisMaxConnections,
@@ -214,7 +224,12 @@ public class ProxyConfiguration implements CamelConfiguration {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
-        ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache);
+        ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache, access, accessLog);
+        if (health != null) {
+            health.register(new StoreHealthCheck(breaker, upstreamUrl));
+        }
+        // operators' HTML page at /observe/status on the management server, with the last client-facing errors
+        org.framecache.proxy.ops.StatusPageSetup.install(context, frameCache);
 
         LOG.info("Frames from {} cached in {}; rendered fallback {}", upstreamUrl, frameCache.describe(),
                 renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");

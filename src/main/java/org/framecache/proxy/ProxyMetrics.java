@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.framecache.proxy.http.AccessLog;
 import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
 
@@ -20,7 +21,16 @@ final class ProxyMetrics {
     }
 
     static void bind(MeterRegistry meters, UpstreamCallCounter calls, InFlightFrames inFlight, UpstreamBreaker breaker,
-                     FrameCache cache) {
+                     FrameCache cache, InstanceAccess access, AccessLog accessLog) {
+        accessLog.setRequestCounter((route, status) -> meters.counter("dicomweb.requests", "route", String.valueOf(route),
+                "status", Integer.toString(status)).increment());
+        Gauge.builder("dicomweb.cache.memory.bytes", cache, FrameCache::sizeInBytes)
+                .description("bytes held by the in-process frame cache").register(meters);
+        FunctionCounter.builder("dicomweb.cache.evictions", cache, FrameCache::evictions)
+                .description("frames evicted from the in-process cache for room").register(meters);
+        decisions(meters, "allowed-by-store", access, InstanceAccess::getAllowedByStore);
+        decisions(meters, "refused-by-store", access, InstanceAccess::getRefusedByStore);
+        decisions(meters, "remembered", access, InstanceAccess::getRemembered);
         served(meters, "cache", cache, FrameCache::getHits);
         served(meters, "upstream", cache, FrameCache::getFetched);
         served(meters, "rendered-fallback", cache, FrameCache::getFetchedAsFallback);
@@ -51,6 +61,12 @@ final class ProxyMetrics {
     private static <T> void served(MeterRegistry meters, String tier, T source, java.util.function.ToDoubleFunction<T> value) {
         FunctionCounter.builder("dicomweb.frames.served", source, value).tag("tier", tier)
                 .description("distinct frames per request, by where they came from").register(meters);
+    }
+
+    private static void decisions(MeterRegistry meters, String outcome, InstanceAccess access,
+                                  java.util.function.ToDoubleFunction<InstanceAccess> value) {
+        FunctionCounter.builder("dicomweb.access.decisions", access, value).tag("outcome", outcome)
+                .description("access decisions: asked of the store, or taken from memory").register(meters);
     }
 
     private static void upstream(MeterRegistry meters, String kind, UpstreamCallCounter calls,

@@ -84,6 +84,10 @@ class AccessControlTest extends ProxyTestSupport {
         assertEquals(200, get(url("3"), "Accept", STORED, "Authorization", BOB).statusCode());
         assertEquals(401, get(url("3"), "Accept", STORED).statusCode());
         assertEquals(metadataCalls, upstreamCalls().getMetadataCalls(), "decisions, refusals included, are remembered");
+
+        String metrics = new String(get("http://127.0.0.1:" + managementPort + "/observe/metrics").body());
+        assertTrue(metrics.contains("dicomweb_access_decisions_total{outcome=\"refused-by-store\"}"), metrics);
+        assertTrue(metrics.contains("dicomweb_requests_total{route=\"wado-frames\",status=\"401\"}"), "requests by status");
     }
 
     @Test

@@ -123,6 +123,9 @@ class FaultToleranceTest extends ProxyTestSupport {
         assertEquals(503, refused.statusCode());
         assertTrue(new String(refused.body()).startsWith("upstream store unavailable: circuit open"), new String(refused.body()));
         assertEquals(200, frame(60).statusCode(), "cached frames are still served while the circuit is open");
+        HttpResponse<byte[]> ready = get("http://127.0.0.1:" + managementPort + "/observe/health/ready");
+        assertEquals(200, ready.statusCode(), "degraded, not down");
+        assertTrue(new String(ready.body()).contains("circuit open"), new String(ready.body()));
 
         orthanc.restart();
         Thread.sleep(1100); // the open pause configured above

@@ -33,6 +33,16 @@ public interface ByteCache extends AutoCloseable {
         return true;
     }
 
+    /** Bytes held in this process (the in-process cache), 0 when the cache lives elsewhere. */
+    default long sizeInBytes() {
+        return 0;
+    }
+
+    /** Entries evicted for room in this process, 0 when the cache lives elsewhere (Redis evicts by its own policy). */
+    default long evictions() {
+        return 0;
+    }
+
     /** One line for health and logs: "up", or why not. */
     default String status() {
         return "up";

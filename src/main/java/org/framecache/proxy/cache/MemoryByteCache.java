@@ -24,6 +24,7 @@ public final class MemoryByteCache implements ByteCache {
                 .maximumWeight(maxBytes)
                 .weigher((String key, byte[] value) -> value.length + 2 * key.length() + ENTRY_OVERHEAD)
                 .expireAfterWrite(ttl)
+                .recordStats()
                 .build();
     }
 
@@ -39,6 +40,16 @@ public final class MemoryByteCache implements ByteCache {
     @Override
     public void putAll(Map<String, byte[]> entries) {
         cache.putAll(entries);
+    }
+
+    @Override
+    public long sizeInBytes() {
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    }
+
+    @Override
+    public long evictions() {
+        return cache.stats().evictionCount();
     }
 
     @Override

@@ -1,0 +1,104 @@
+package org.framecache.proxy.http;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.InstanceAccess;
+
+/**
+ * One access-log line per client request (method, path, status, frames, tier, duration, caller fingerprint —
+ * never credentials), and one audit line per instance a caller received pixel data for, cache hits included
+ * (which the store's own audit never sees). Each goes to a configurable endpoint: a log by default, or any
+ * Camel endpoint (a file, a queue); an empty endpoint turns it off.
+ */
+public final class AccessLog {
+
+    private final ProducerTemplate producer;
+    private final InstanceAccess access;
+    private final String accessEndpoint;
+    private final String auditEndpoint;
+    private final boolean json;
+    private volatile RequestCounter requests = (route, status) -> { };
+
+    /** Receives every completed request (the metrics). */
+    @FunctionalInterface
+    public interface RequestCounter {
+        void count(String route, int status);
+    }
+
+    public void setRequestCounter(RequestCounter counter) {
+        this.requests = counter;
+    }
+
+    public AccessLog(ProducerTemplate producer, InstanceAccess access, String accessEndpoint, String auditEndpoint,
+                     String format) {
+        this.producer = producer;
+        this.access = access;
+        this.accessEndpoint = accessEndpoint.strip();
+        this.auditEndpoint = auditEndpoint.strip();
+        this.json = "json".equalsIgnoreCase(format.strip());
+    }
+
+    /** Called once per client request, as it completes (the inbound routes' onCompletion). */
+    public void record(Exchange exchange) {
+        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        requests.count(exchange.getFromRouteId(), status);
+        String caller = caller(exchange, request);
+        if (!accessEndpoint.isEmpty()) {
+            producer.sendBody(accessEndpoint, accessLine(exchange, request, status, caller));
+        }
+        if (!auditEndpoint.isEmpty() && request != null && status == 200) {
+            producer.sendBody(auditEndpoint, auditLine(request, caller));
+        }
+    }
+
+    private String caller(Exchange exchange, FrameRequest request) {
+        @SuppressWarnings("unchecked")
+        Map<String, String> forwarded = request != null ? request.getForwardHeaders()
+                : exchange.getProperty(PassThrough.FORWARDED_PROPERTY, Map.of(), Map.class);
+        return access.fingerprint(forwarded);
+    }
+
+    private String accessLine(Exchange exchange, FrameRequest request, int status, String caller) {
+        String method = InboundMethod.of(exchange);
+        String path = exchange.getProperty(InboundMethod.PATH_PROPERTY, "", String.class);
+        int frames = request == null ? 0 : request.getFrames().length;
+        String tier = request == null ? "passthrough" : request.getTier();
+        long millis = exchange.getClock().elapsed();
+        if (json) {
+            return "{\"time\":\"" + Instant.now() + "\",\"method\":\"" + method + "\",\"path\":\"" + escape(path)
+                    + "\",\"status\":" + status + ",\"frames\":" + frames + ",\"tier\":\"" + tier + "\",\"millis\":" + millis
+                    + ",\"caller\":\"" + caller + "\"}";
+        }
+        return method + " " + path + " " + status + " frames=" + frames + " tier=" + tier + " " + millis + " ms caller="
+                + caller;
+    }
+
+    private static String auditLine(FrameRequest request, String caller) {
+        String frames = Arrays.stream(request.distinctFrames()).mapToObj(Integer::toString).collect(Collectors.joining(","));
+        return "{\"time\":\"" + Instant.now() + "\",\"caller\":\"" + caller + "\",\"study\":\"" + request.getStudy()
+                + "\",\"series\":\"" + request.getSeries() + "\",\"instance\":\"" + request.getInstance()
+                + "\",\"frames\":[" + frames + "],\"representation\":\"" + escape(request.getRepresentation().cacheTag())
+                + "\",\"tier\":\"" + request.getTier() + "\"}";
+    }
+
+    private static String escape(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}
