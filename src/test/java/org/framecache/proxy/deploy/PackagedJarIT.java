@@ -1,0 +1,149 @@
+package org.framecache.proxy.deploy;
+
+import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FreePorts;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The image recipe, run without an image: the files k8s/Containerfile copies are laid out the same way under a
+ * temporary /app, and its CMD (with its ENV) starts the packaged jar, which must become ready and serve frames —
+ * from the mounted routes directory, and from the routes inside the jar when none is mounted.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PackagedJarIT {
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String STORED = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
+
+    @TempDir
+    static Path temp;
+    private FakeDicomWebStore store;
+    private final List<String> cmd = new ArrayList<>();
+    private final Map<String, String> env = new HashMap<>();
+    private Path app;
+
+    @BeforeAll
+    void layOutTheImage() throws IOException {
+        store = FakeDicomWebStore.start();
+        store.answerFrames(Answer.of(200, "multipart/related; boundary=j", multipart("j", true,
+                new Part("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", "from-the-jar".getBytes()))));
+        app = temp.resolve("app");
+        for (String line : Files.readAllLines(Path.of("k8s/Containerfile"))) {
+            String[] words = line.strip().split("\\s+");
+            if (words[0].equals("COPY")) {
+                copy(Path.of(words[1]), inApp(words[2]));
+            } else if (words[0].equals("ENV")) {
+                String[] kv = words[1].split("=", 2);
+                env.put(kv[0], kv[1].replace("/app", app.toString()));
+            } else if (words[0].equals("CMD")) {
+                for (String part : line.substring(line.indexOf('[') + 1, line.lastIndexOf(']')).split(",")) {
+                    cmd.add(part.strip().replace("\"", "").replace("/app", app.toString()));
+                }
+            }
+        }
+        assertTrue(cmd.size() >= 3 && cmd.get(0).equals("java"), "CMD runs java: " + cmd);
+    }
+
+    @AfterAll
+    void stopStore() {
+        store.close();
+    }
+
+    private Path inApp(String imagePath) {
+        return imagePath.startsWith("/app") ? Path.of(app + imagePath.substring(4)) : app.resolve(imagePath);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        if (Files.isDirectory(from)) {
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    Path target = to.resolve(from.relativize(file).toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.createDirectories(target.getParent());
+                        Files.copy(file, target);
+                    }
+                }
+            }
+        } else {
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to);
+        }
+    }
+
+    private void startAndServe(Map<String, String> environment, Path workdir, String expectedRoutes) throws Exception {
+        int port = FreePorts.loopback();
+        int management = FreePorts.loopback();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(workdir.toFile()).redirectErrorStream(true)
+                .redirectOutput(temp.resolve("proxy-" + port + ".log").toFile());
+        builder.environment().putAll(environment);
+        builder.environment().put("PROXY_UPSTREAM_URL", store.dicomWebUrl());
+        builder.environment().put("CAMEL_SERVER_PORT", Integer.toString(port));
+        builder.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(management));
+        Process proxy = builder.start();
+        try {
+            HttpResponse<String> ready = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && proxy.isAlive()) {
+                try {
+                    ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+                            + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                    if (ready.statusCode() == 200) {
+                        break;
+                    }
+                } catch (IOException notYet) {
+                    // still starting
+                }
+                Thread.sleep(250);
+            }
+            String log = Files.readString(temp.resolve("proxy-" + port + ".log"));
+            assertTrue(ready != null && ready.statusCode() == 200, "ready on the management port:\n" + log);
+            assertTrue(log.contains("Routes from " + expectedRoutes), "routes from " + expectedRoutes + ":\n" + log);
+            HttpResponse<byte[]> frame = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/dicomweb/studies/1.2/series/1.2.3/instances/1.2.3.4/frames/1")).header("Accept", STORED).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertEquals(200, frame.statusCode(), new String(frame.body()));
+            assertTrue(new String(frame.body()).contains("from-the-jar"));
+        } finally {
+            proxy.destroy();
+            proxy.waitFor();
+        }
+    }
+
+    @Test
+    void theImageCommandServesWithTheMountedRoutes() throws Exception {
+        startAndServe(env, app, "file:" + env.get("PROXY_ROUTES_DIR"));
+    }
+
+    @Test
+    void withoutMountedRoutesTheJarsOwnRoutesServe() throws Exception {
+        Map<String, String> noMount = new HashMap<>(env);
+        noMount.remove("PROXY_ROUTES_DIR");
+        // a working directory without ./routes: only the copy inside the jar can serve
+        startAndServe(noMount, Files.createDirectories(temp.resolve("elsewhere")), "classpath:routes/");
+    }
+}
