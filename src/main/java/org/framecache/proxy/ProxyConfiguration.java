@@ -22,6 +22,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.framecache.proxy.cache.ByteCache;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
+import org.framecache.proxy.cache.TieredByteCache;
 import org.framecache.proxy.http.ErrorResponse;
 import org.framecache.proxy.http.AccessLog;
 import org.framecache.proxy.http.ClientHeaderFilter;
@@ -180,10 +181,11 @@ public class ProxyConfiguration implements CamelConfiguration {
         AccessLog accessLog = new AccessLog(context.createProducerTemplate(), access, accessLogEndpoint, auditEndpoint,
                 accessLogFormat);
         registry.bind("accessLog", accessLog);
-        ByteCache cache = redisUrl == null || redisUrl.isBlank()
-                ? new MemoryByteCache(memoryMaxBytes, ttl)
-                : new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis, redisMaxConnections,
-                        Duration.ofMillis(redisRetryMillis));
+        // the in-process tier always; Redis behind it when configured (shared by the replicas)
+        ByteCache memory = new MemoryByteCache(memoryMaxBytes, ttl);
+        ByteCache cache = redisUrl == null || redisUrl.isBlank() ? memory
+                : new TieredByteCache(memory, new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis,
+                        redisMaxConnections, Duration.ofMillis(redisRetryMillis)));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, upstreamUrl);
         registry.bind("frameCache", frameCache);
         registry.bind("storedSyntaxes", new StoredSyntaxes(ttl));

@@ -1,0 +1,68 @@
+package org.framecache.proxy.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class TieredByteCacheTest {
+
+    /** A far tier that counts its round trips and the keys it was asked for. */
+    private static final class CountingCache implements ByteCache {
+        final MemoryByteCache values = new MemoryByteCache(1 << 20, Duration.ofMinutes(1));
+        final List<List<String>> lookups = new ArrayList<>();
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            lookups.add(List.copyOf(keys));
+            return values.getAll(keys);
+        }
+
+        @Override
+        public void putAll(Map<String, byte[]> entries) {
+            values.putAll(entries);
+        }
+
+        @Override
+        public String describe() {
+            return "counting";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private final MemoryByteCache near = new MemoryByteCache(1 << 20, Duration.ofMinutes(1));
+    private final CountingCache far = new CountingCache();
+    private final TieredByteCache tiers = new TieredByteCache(near, far);
+
+    @Test
+    void nearHitsNeverReachTheFarTier() {
+        tiers.putAll(Map.of("a", new byte[] {1}));
+        assertArrayEquals(new byte[] {1}, tiers.getAll(List.of("a")).get(0));
+        assertEquals(0, far.lookups.size());
+        assertArrayEquals(new byte[] {1}, far.values.getAll(List.of("a")).get(0), "written through to the far tier");
+    }
+
+    @Test
+    void farHitsArePromotedAndOnlyNearMissesAreAskedForInOneRoundTrip() {
+        far.putAll(Map.of("b", new byte[] {2}, "c", new byte[] {3}));
+        near.putAll(Map.of("a", new byte[] {1}));
+        List<byte[]> values = tiers.getAll(List.of("a", "b", "x", "c"));
+        assertArrayEquals(new byte[] {1}, values.get(0));
+        assertArrayEquals(new byte[] {2}, values.get(1));
+        assertNull(values.get(2));
+        assertArrayEquals(new byte[] {3}, values.get(3));
+        assertEquals(List.of(List.of("b", "x", "c")), far.lookups, "one far round trip, near misses only");
+
+        tiers.getAll(List.of("b", "c"));
+        assertEquals(1, far.lookups.size(), "promoted: the second lookup stays near");
+    }
+}
