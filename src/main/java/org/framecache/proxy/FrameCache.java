@@ -59,13 +59,20 @@ public final class FrameCache {
 
     /** Adds fetched frames to the request and writes them to the cache in one round trip. */
     public void store(FrameRequest request, List<FetchedFrame> fetched) {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
         for (FetchedFrame frame : fetched) {
             request.put(frame.frame(), frame.content());
             boolean fallback = frame.representation().rendered() && !request.getRepresentation().rendered();
             (fallback ? fetchedRendered : fetchedRaw).increment();
             request.countFetched(fallback);
-            entries.put(key(request, frame.frame(), frame.representation()), frame.content().encode());
+        }
+        write(request, fetched);
+    }
+
+    /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */
+    public void write(FrameRequest instance, List<FetchedFrame> fetched) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        for (FetchedFrame frame : fetched) {
+            entries.put(key(instance, frame.frame(), frame.representation()), frame.content().encode());
         }
         cache.putAll(entries);
     }
@@ -107,6 +114,11 @@ public final class FrameCache {
             }
         }
         return mine;
+    }
+
+    /** One marker (e.g. a prefetch lock): true when this caller now holds it. */
+    public boolean claimMarker(String marker, Duration expiry) {
+        return cache.mark(List.of(marker), expiry).get(0);
     }
 
     public void releaseMarkers(List<String> markers) {

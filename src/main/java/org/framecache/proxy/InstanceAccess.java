@@ -99,6 +99,11 @@ public final class InstanceAccess {
         }
     }
 
+    /** NumberOfFrames of the request's instance, when its metadata has been read; else null. */
+    public Integer numberOfFrames(FrameRequest request) {
+        return frameCounts.getIfPresent(request.instancePath());
+    }
+
     /** Decisions the store made when asked: access granted. */
     public long getAllowedByStore() {
         return allowedByStore.sum();

@@ -100,6 +100,18 @@ public class ProxyConfiguration implements CamelConfiguration {
     String accessLogFormat;
     @PropertyInject("audit.endpoint")
     String auditEndpoint;
+    @PropertyInject("prefetch.enabled")
+    boolean prefetchEnabled;
+    @PropertyInject("prefetch.min-frames")
+    int prefetchMinFrames;
+    @PropertyInject("prefetch.max-frames")
+    int prefetchMaxFrames;
+    @PropertyInject("prefetch.max-instance-bytes")
+    int prefetchMaxBytes;
+    @PropertyInject("prefetch.batch-frames")
+    int prefetchBatch;
+    @PropertyInject("prefetch.lock-seconds")
+    long prefetchLockSeconds;
     @PropertyInject("auth.per-caller")
     boolean perCallerAccess;
     @PropertyInject("auth.decision-ttl-seconds")
@@ -188,7 +200,12 @@ public class ProxyConfiguration implements CamelConfiguration {
                         redisMaxConnections, Duration.ofMillis(redisRetryMillis)));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, upstreamUrl);
         registry.bind("frameCache", frameCache);
-        registry.bind("storedSyntaxes", new StoredSyntaxes(ttl));
+        StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);
+        registry.bind("storedSyntaxes", storedSyntaxes);
+        InstancePrefetcher prefetcher = new InstancePrefetcher(frameCache, access, storedSyntaxes,
+                context.createProducerTemplate(), list(supportedSyntaxes), prefetchEnabled ? prefetchMinFrames : Integer.MAX_VALUE,
+                prefetchMaxFrames, prefetchMaxBytes, prefetchBatch, Duration.ofSeconds(prefetchLockSeconds), ttl);
+        registry.bind("instancePrefetcher", prefetcher);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
             health.register(new CacheHealthCheck(frameCache));
@@ -227,6 +244,7 @@ public class ProxyConfiguration implements CamelConfiguration {
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache, access, accessLog);
+        ProxyMetrics.bindPrefetch(meters, prefetcher);
         if (health != null) {
             health.register(new StoreHealthCheck(breaker, upstreamUrl));
         }

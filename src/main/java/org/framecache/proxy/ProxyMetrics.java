@@ -58,6 +58,15 @@ final class ProxyMetrics {
                 .description("1 while the circuit to the store is open").register(meters);
     }
 
+    static void bindPrefetch(MeterRegistry meters, InstancePrefetcher prefetcher) {
+        FunctionCounter.builder("dicomweb.prefetch.jobs", prefetcher, InstancePrefetcher::getJobs)
+                .description("whole-instance prefetch jobs queued").register(meters);
+        FunctionCounter.builder("dicomweb.prefetch.completed", prefetcher, InstancePrefetcher::getCompleted)
+                .description("whole-instance prefetch jobs that wrote their instance").register(meters);
+        FunctionCounter.builder("dicomweb.prefetch.frames", prefetcher, InstancePrefetcher::getFramesWritten)
+                .description("frames written to the cache by prefetch jobs").register(meters);
+    }
+
     private static <T> void served(MeterRegistry meters, String tier, T source, java.util.function.ToDoubleFunction<T> value) {
         FunctionCounter.builder("dicomweb.frames.served", source, value).tag("tier", tier)
                 .description("distinct frames per request, by where they came from").register(meters);

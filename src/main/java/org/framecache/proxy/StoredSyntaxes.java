@@ -45,6 +45,11 @@ public final class StoredSyntaxes {
         }
     }
 
+    /** Records the syntax read from the instance itself (whole-instance prefetch). */
+    public void remember(FrameRequest request, String syntax) {
+        syntaxes.put(request.instancePath(), syntax);
+    }
+
     public String storedSyntax(FrameRequest request) {
         return syntaxes.getIfPresent(request.instancePath());
     }

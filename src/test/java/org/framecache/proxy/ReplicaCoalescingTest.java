@@ -56,6 +56,7 @@ class ReplicaCoalescingTest extends ProxyTestSupport {
         secondReplica.addOverrideProperty("proxy.upstream-url", store.dicomWebUrl());
         secondReplica.addOverrideProperty("cache.redis-url", REDIS.url());
         secondReplica.addOverrideProperty("proxy.replica-wait-ms", "3000");
+        secondReplica.addOverrideProperty("prefetch.enabled", "false");
         secondReplica.addOverrideProperty("cache.key-prefix", "replicas-" + proxyPort + ":");
         secondReplica.addOverrideProperty("camel.server.host", "127.0.0.1");
         secondReplica.addOverrideProperty("camel.server.port", Integer.toString(secondPort));

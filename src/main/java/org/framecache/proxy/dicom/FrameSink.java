@@ -12,4 +12,8 @@ public interface FrameSink {
      *               the sink's to keep (the reader never touches it again)
      */
     void frame(int number, byte[] bytes) throws IOException;
+
+    /** Called once, before any frame, with the transfer syntax of the data set (from the file meta information). */
+    default void begin(String transferSyntaxUid) throws IOException {
+    }
 }

@@ -143,6 +143,7 @@ public final class Part10FrameReader {
                     throw new DicomFormatException("unsupported transfer syntax " + transferSyntaxUid);
             default -> implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         }
+        sink.begin(transferSyntaxUid);
     }
 
     // ---- PS3.5 7: data set ----

@@ -30,6 +30,13 @@ public final class UpstreamRequest {
         prepare(exchange, request, request.instancePath() + "/metadata", "application/dicom+json", "");
     }
 
+    /** The whole instance as stored (PS3.18 §10.4.1.1.1), for prefetching every frame at once. */
+    public void wholeInstance(Exchange exchange) {
+        FrameRequest request = frameRequest(exchange);
+        prepare(exchange, request, request.instancePath(),
+                "multipart/related; type=\"application/dicom\"; transfer-syntax=*", "");
+    }
+
     /** One rendered frame; the frame number is the message body (one split item). */
     public void renderedFrame(Exchange exchange) {
         FrameRequest request = frameRequest(exchange);
