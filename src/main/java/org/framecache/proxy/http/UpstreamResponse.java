@@ -20,7 +20,8 @@ import org.framecache.proxy.multipart.MediaType;
  * {@link RawRetrievalException} (raw frames, which may fall back to rendered) or a 502 (rendered).
  */
 public final class UpstreamResponse {
-    private static final Pattern JSON_MESSAGE = Pattern.compile("\"(?:Message|message|Details)\"\\s*:\\s*\"([^\"]{1,200})\"");
+    private static final Pattern JSON_MESSAGE =
+            Pattern.compile("\"(?:Message|message|Details)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,300})\"");
 
     /** After the raw frames call: a 200 multipart/related body, or an exception. */
     public void checkFrames(Exchange exchange) {
@@ -110,7 +111,7 @@ public final class UpstreamResponse {
             return "";
         }
         Matcher m = JSON_MESSAGE.matcher(body);
-        String text = m.find() ? m.group(1) : body.strip().lines().findFirst().orElse("");
+        String text = m.find() ? m.group(1).replaceAll("\\\\(.)", "$1") : body.strip().lines().findFirst().orElse("");
         return text.isEmpty() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) : text);
     }
 }
