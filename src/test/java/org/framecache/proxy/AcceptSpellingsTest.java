@@ -9,11 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +20,7 @@ import org.junit.jupiter.api.Test;
  * The Accept spellings viewers and libraries send, against the real Orthanc, each on a fresh instance (so no
  * answer comes from what an earlier spelling taught the proxy). Writes the table to target/accept-table.md.
  */
-class AcceptSpellingsTest extends ProxyTestSupport {
-    private static final OrthancProcess ORTHANC = OrthancProcess.shared();
+class AcceptSpellingsTest extends SharedOrthancTestSupport {
     private static final String JPEG_STORED = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
 
     private record Row(String accept, int status, String partType, boolean storedBytes) {
@@ -55,12 +52,6 @@ class AcceptSpellingsTest extends ProxyTestSupport {
 
     private final List<GeneratedInstance> instances = new ArrayList<>();
 
-    @Override
-    protected Properties testProperties() {
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", ORTHANC.dicomWebUrl());
-        return p;
-    }
 
     @BeforeAll
     void upload() {

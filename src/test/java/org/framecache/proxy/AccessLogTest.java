@@ -14,29 +14,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The access log and the audit, sent to seda endpoints here so the test can read them. */
-class AccessLogTest extends ProxyTestSupport {
+class AccessLogTest extends FakeStoreTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "Basic YWxpY2U6c2VjcmV0LXBhc3N3b3Jk";
-    private FakeDicomWebStore store;
 
     @Override
-    protected Properties testProperties() {
-        store = FakeDicomWebStore.start();
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", store.dicomWebUrl());
+    protected void moreProperties(Properties p) {
         p.setProperty("access-log.endpoint", "seda:access");
         p.setProperty("access-log.format", "json");
         p.setProperty("audit.endpoint", "seda:audit");
-        return p;
-    }
-
-    @AfterAll
-    void stopStore() {
-        store.close();
     }
 
     private JsonNode next(String endpoint) throws Exception {

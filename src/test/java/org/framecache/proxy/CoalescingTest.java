@@ -13,32 +13,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** Concurrent misses for one frame cost one upstream request; the others wait for its result. */
-class CoalescingTest extends ProxyTestSupport {
+class CoalescingTest extends FakeStoreTestSupport {
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
-    private FakeDicomWebStore store;
 
-    @Override
-    protected Properties testProperties() {
-        store = FakeDicomWebStore.start();
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", store.dicomWebUrl());
-        return p;
-    }
-
-    @AfterAll
-    void stopStore() {
-        store.close();
-    }
 
     private List<HttpResponse<byte[]>> concurrently(int n, String url) {
         List<CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();

@@ -17,14 +17,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,8 +37,7 @@ import org.junit.jupiter.api.Test;
  * once; later runs reuse it. Without {@code node}/{@code npm} (or when the install fails) the test fails when
  * {@code CI=true} and is skipped otherwise.
  */
-class DicomwebClientTest extends ProxyTestSupport {
-    private static final OrthancProcess ORTHANC = OrthancProcess.shared();
+class DicomwebClientTest extends SharedOrthancTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int[] FRAMES = {1, 5, 3};
     private static final long NODE_TIMEOUT_SECONDS = 60;
@@ -50,12 +47,6 @@ class DicomwebClientTest extends ProxyTestSupport {
     private Path clientDir;
     private Path expectedFile;
 
-    @Override
-    protected Properties testProperties() {
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", ORTHANC.dicomWebUrl());
-        return p;
-    }
 
     @BeforeAll
     void upload() {

@@ -10,10 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Properties;
 
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,16 +20,9 @@ import org.junit.jupiter.api.Test;
  * The proxy as a viewer's only DICOMweb URL: searches, metadata, whole-instance retrieval and STOW go to the real
  * Orthanc and back unchanged; HEAD works wherever GET does; browsers get CORS preflight and headers.
  */
-class PassThroughAndCorsTest extends ProxyTestSupport {
-    private static final OrthancProcess ORTHANC = OrthancProcess.shared();
+class PassThroughAndCorsTest extends SharedOrthancTestSupport {
     private GeneratedInstance slide;
 
-    @Override
-    protected Properties testProperties() {
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", ORTHANC.dicomWebUrl());
-        return p;
-    }
 
     @BeforeAll
     void upload() {

@@ -28,23 +28,18 @@ import org.junit.jupiter.api.Test;
  * Two replicas sharing one real Redis in front of a slow store: concurrent misses for one frame on both replicas
  * cost one upstream request (Redis loading marker); a replica whose marker holder never delivers fetches itself.
  */
-class ReplicaCoalescingTest extends ProxyTestSupport {
+class ReplicaCoalescingTest extends FakeStoreTestSupport {
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
     private static final RedisProcess REDIS = RedisProcess.shared();
 
-    private FakeDicomWebStore store;
     private Main secondReplica;
     private int secondPort;
 
     @Override
-    protected Properties testProperties() {
-        store = FakeDicomWebStore.start();
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", store.dicomWebUrl());
+    protected void moreProperties(Properties p) {
         p.setProperty("cache.redis-url", REDIS.url());
         p.setProperty("cache.key-prefix", "replicas-" + proxyPort + ":");
         p.setProperty("proxy.replica-wait-ms", "3000");
-        return p;
     }
 
     @BeforeAll
@@ -68,7 +63,6 @@ class ReplicaCoalescingTest extends ProxyTestSupport {
     @AfterAll
     void stopAll() throws Exception {
         secondReplica.stop();
-        store.close();
     }
 
     private String url(int port, String instance, String frames) {

@@ -16,35 +16,24 @@ import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A store that lies: every malformed raw answer is rejected whole (nothing of it cached), the client gets the
  * rendered fallback, and when that fails too, a 502 with the reason. Runs on the embedded in-process cache.
  */
-class UpstreamFaultsTest extends ProxyTestSupport {
+class UpstreamFaultsTest extends FakeStoreTestSupport {
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
     private static final String BOUNDARY = "fake-boundary-0123";
     private static final String MULTIPART = "multipart/related; type=\"image/jpeg\"; boundary=" + BOUNDARY;
     private static final byte[] RENDERED = {(byte) 0xFF, (byte) 0xD8, 'r', 'e', 'n', (byte) 0xFF, (byte) 0xD9};
     private static final AtomicInteger INSTANCE = new AtomicInteger(1);
 
-    private FakeDicomWebStore store;
 
     @Override
-    protected Properties testProperties() {
-        store = FakeDicomWebStore.start();
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", store.dicomWebUrl());
+    protected void moreProperties(Properties p) {
         p.setProperty("camel.component.http.response-timeout", "1500");
         p.setProperty("camel.component.http.so-timeout", "1500");
-        return p;
-    }
-
-    @AfterAll
-    void stopStore() {
-        store.close();
     }
 
     /** A fresh instance UID per test, so no test sees another's cache entries. */

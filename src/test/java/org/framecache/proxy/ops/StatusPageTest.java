@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,31 +23,17 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.framecache.proxy.FrameCache;
-import org.framecache.proxy.ProxyTestSupport;
+import org.framecache.proxy.FakeStoreTestSupport;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /** The operators' status page on the management port: numbers from the meters, recent errors, all escaped. */
-class StatusPageTest extends ProxyTestSupport {
+class StatusPageTest extends FakeStoreTestSupport {
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
-    private FakeDicomWebStore store;
 
-    @Override
-    protected Properties testProperties() {
-        store = FakeDicomWebStore.start();
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", store.dicomWebUrl());
-        return p;
-    }
-
-    @AfterAll
-    void stopStore() {
-        store.close();
-    }
 
     @Test
     void managementPortServesTheStatusPageWithHitRatioCircuitAndRecentErrors() throws Exception {
