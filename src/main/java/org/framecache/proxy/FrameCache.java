@@ -32,25 +32,28 @@ public final class FrameCache {
         this.keyPrefix = keyPrefix + storeId(upstreamUrl) + ":";
     }
 
-    /** Puts every cached frame of the request into it; what stays missing goes to the store. */
+    /**
+     * Puts every cached frame of the request into it (one round trip); the fallback representation is looked up
+     * only for frames the chosen one lacks. What stays missing goes to the store.
+     */
     public void lookup(FrameRequest request) {
-        int[] frames = request.distinctFrames();
-        Representation fallback = request.getFallback();
-        List<String> keys = new ArrayList<>(frames.length * 2);
-        for (int frame : frames) {
-            keys.add(key(request, frame, request.getRepresentation()));
+        found(request, request.distinctFrames(), request.getRepresentation());
+        int[] missing = request.getMissing();
+        if (request.getFallback() != null && missing.length > 0) {
+            found(request, missing, request.getFallback());
         }
-        if (fallback != null) {
-            for (int frame : frames) {
-                keys.add(key(request, frame, fallback));
-            }
+    }
+
+    private void found(FrameRequest request, int[] frames, Representation representation) {
+        List<String> keys = new ArrayList<>(frames.length);
+        for (int frame : frames) {
+            keys.add(key(request, frame, representation));
         }
         List<byte[]> values = cache.getAll(keys);
-        for (int i = 0; i < keys.size(); i++) {
+        for (int i = 0; i < frames.length; i++) {
             CachedFrame frame = CachedFrame.decode(values.get(i));
-            int number = frames[i % frames.length];
-            if (frame != null && request.get(number) == null) {
-                request.put(number, frame);
+            if (frame != null) {
+                request.put(frames[i], frame);
                 request.countFromCache();
                 hits.increment();
             }

@@ -110,7 +110,11 @@ public final class FrameRequestParser {
             if (item.isEmpty() || !item.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw ProxyException.badRequest("frame list must be frame numbers separated by commas: " + abbreviate(list));
             }
-            String digits = item.replaceFirst("^0+(?=\\d)", "");
+            int zeros = 0;
+            while (zeros < item.length() - 1 && item.charAt(zeros) == '0') {
+                zeros++;
+            }
+            String digits = item.substring(zeros);
             long n = digits.length() > 10 ? Long.MAX_VALUE : Long.parseLong(digits);
             if (n < 1) {
                 throw ProxyException.badRequest("frame numbers start at 1: " + abbreviate(item));

@@ -202,7 +202,7 @@ class FrameCacheTest {
     }
 
     @Test
-    void lookupAsksForPrimaryThenFallbackKeysInOneCall() {
+    void lookupAsksForFallbackKeysOnlyForFramesThePrimaryLacks() {
         List<List<String>> calls = new ArrayList<>();
         ByteCache recording = new ByteCache() {
             @Override
@@ -229,9 +229,45 @@ class FrameCacheTest {
 
         frameCache.lookup(request);
 
-        assertEquals(1, calls.size());
-        assertEquals(List.of(frameCache.key(request, 5, STORED), frameCache.key(request, 3, STORED),
-                frameCache.key(request, 5, RENDERED), frameCache.key(request, 3, RENDERED)), calls.get(0));
+        assertEquals(2, calls.size(), "everything missed: the fallback keys are asked in a second call");
+        assertEquals(List.of(frameCache.key(request, 5, STORED), frameCache.key(request, 3, STORED)), calls.get(0));
+        assertEquals(List.of(frameCache.key(request, 5, RENDERED), frameCache.key(request, 3, RENDERED)), calls.get(1));
+    }
+
+    @Test
+    void allPrimaryHitsCostOneCall() {
+        MemoryByteCache memory = new MemoryByteCache(1 << 20, java.time.Duration.ofMinutes(1));
+        List<List<String>> calls = new ArrayList<>();
+        ByteCache recording = new ByteCache() {
+            @Override
+            public List<byte[]> getAll(List<String> keys) {
+                calls.add(List.copyOf(keys));
+                return memory.getAll(keys);
+            }
+
+            @Override
+            public void putAll(Map<String, byte[]> entries) {
+                memory.putAll(entries);
+            }
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM);
+        FrameRequest request = request(STORED, RENDERED, 5, 3);
+        memory.putAll(Map.of(frameCache.key(request, 5, STORED), new CachedFrame("image/jpeg", new byte[] {1}).encode(),
+                frameCache.key(request, 3, STORED), new CachedFrame("image/jpeg", new byte[] {2}).encode()));
+
+        frameCache.lookup(request);
+
+        assertEquals(1, calls.size(), "no fallback lookup when every frame was found");
+        assertTrue(request.isComplete());
     }
 
     @Test
