@@ -15,9 +15,33 @@ import org.framecache.proxy.multipart.MediaType;
  */
 public final class StoredSyntaxes {
     private final Cache<String, String> syntaxes;
+    /** Instances probed already: a probe that taught nothing (a syntax not served raw) is not repeated. */
+    private final Cache<String, Boolean> probed;
 
     public StoredSyntaxes(Duration ttl) {
         this.syntaxes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
+        this.probed = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
+    }
+
+    /**
+     * True when the stored syntax is unknown and the client lists several raw syntaxes: which one to ask for
+     * depends on how the instance is stored, so one frame is fetched as stored first ({@link #probeFor}).
+     */
+    public boolean mustProbe(FrameRequest request) {
+        if (request.getRepresentation().isStored() || syntaxes.getIfPresent(request.instancePath()) != null
+                || probed.getIfPresent(request.instancePath()) != null) {
+            return false;
+        }
+        long raw = request.getAcceptable().stream().filter(r -> !r.rendered()).count();
+        return raw >= 2 && request.getMissing().length > 0;
+    }
+
+    /** The probe: the request's first missing frame, as stored (learned from, and cached, by the raw fetch). */
+    public FrameRequest probeFor(FrameRequest request) {
+        probed.put(request.instancePath(), Boolean.TRUE);
+        return new FrameRequest(request.getStudy(), request.getSeries(), request.getInstance(),
+                new int[] {request.getMissing()[0]}, Representation.stored(), null, request.getForwardHeaders(),
+                request.getPublicBaseUrl());
     }
 
     /** Before the cache lookup: switch to the stored bytes when they satisfy an acceptable representation. */

@@ -234,6 +234,46 @@ class UpstreamFaultsTest extends FakeStoreTestSupport {
                 "| multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90"));
     }
 
+    private static final String JPEG_OR_JP2 = "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50, "
+            + "multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90";
+
+    @Test
+    void aClientListingSeveralSyntaxesGetsTheStoredOneWhenItIsAmongThem() throws Exception {
+        String jp2 = "image/jp2; transfer-syntax=1.2.840.10008.1.2.4.90";
+        store.answerFrames(Answer.of(200, MULTIPART, multipart(BOUNDARY, true, new Part(jp2, frame("j2k-codestream")))));
+        int before = store.requests().size();
+        int rendered = store.renderedCalls();
+        String url = instanceUrl("4");
+        HttpResponse<byte[]> response = get(url, "Accept", JPEG_OR_JP2);
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        assertEquals(jp2, parts(response).get(0).contentType(), "the stored JPEG 2000, not a transcode or a rendering");
+        assertArrayEquals(frame("j2k-codestream"), parts(response).get(0).content());
+        assertEquals(rendered, store.renderedCalls());
+        List<String> asked = store.requests().subList(before, store.requests().size());
+        assertTrue(asked.stream().filter(r -> r.contains("/frames/"))
+                .allMatch(r -> r.endsWith("transfer-syntax=*")), "only stored bytes were asked for: " + asked);
+
+        HttpResponse<byte[]> next = get(url.replace("/frames/4", "/frames/5,4"), "Accept", JPEG_OR_JP2);
+        assertEquals(200, next.statusCode());
+        assertEquals(jp2, parts(next).get(1).contentType(), "frame 4 from the cache, stored syntax now known");
+    }
+
+    @Test
+    void whenTheStoredSyntaxIsNotAmongThemTheFirstPreferenceIsAskedFor() throws Exception {
+        store.answerFrames(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part("image/jxl; transfer-syntax=1.2.840.10008.1.2.4.110", frame("jxl")))));
+        store.answerRendered(Answer.of(200, "image/jpeg", RENDERED));
+        int before = store.requests().size();
+        HttpResponse<byte[]> response = get(instanceUrl("6"), "Accept", JPEG_OR_JP2);
+        List<String> asked = store.requests().subList(before, store.requests().size());
+        assertTrue(asked.stream().anyMatch(r -> r.endsWith("transfer-syntax=*")), "probed: " + asked);
+        assertTrue(asked.stream().anyMatch(r -> r.contains("type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50")),
+                "then asked for the first preference: " + asked);
+        // the fake answers JPEG XL to everything: not what was asked, so the rendered fallback serves the client
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        assertArrayEquals(RENDERED, parts(response).get(0).content());
+    }
+
     @Test
     void storeClientErrorsPassThroughWithoutFallback() throws Exception {
         store.answerFrames(Answer.of(401, null, new byte[0]));
