@@ -203,27 +203,8 @@ class FrameCacheTest {
 
     @Test
     void lookupAsksForFallbackKeysOnlyForFramesThePrimaryLacks() {
-        List<List<String>> calls = new ArrayList<>();
-        ByteCache recording = new ByteCache() {
-            @Override
-            public List<byte[]> getAll(List<String> keys) {
-                calls.add(List.copyOf(keys));
-                return new ArrayList<>(java.util.Collections.nCopies(keys.size(), null));
-            }
-
-            @Override
-            public void putAll(Map<String, byte[]> entries) {
-            }
-
-            @Override
-            public String describe() {
-                return "recording";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        RecordingCache recording = new RecordingCache(new MemoryByteCache(1 << 20, java.time.Duration.ofMinutes(1)));
+        List<List<String>> calls = recording.calls;
         FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM);
         FrameRequest request = request(STORED, RENDERED, 5, 3, 3);
 
@@ -237,28 +218,8 @@ class FrameCacheTest {
     @Test
     void allPrimaryHitsCostOneCall() {
         MemoryByteCache memory = new MemoryByteCache(1 << 20, java.time.Duration.ofMinutes(1));
-        List<List<String>> calls = new ArrayList<>();
-        ByteCache recording = new ByteCache() {
-            @Override
-            public List<byte[]> getAll(List<String> keys) {
-                calls.add(List.copyOf(keys));
-                return memory.getAll(keys);
-            }
-
-            @Override
-            public void putAll(Map<String, byte[]> entries) {
-                memory.putAll(entries);
-            }
-
-            @Override
-            public String describe() {
-                return "recording";
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        RecordingCache recording = new RecordingCache(memory);
+        List<List<String>> calls = recording.calls;
         FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM);
         FrameRequest request = request(STORED, RENDERED, 5, 3);
         memory.putAll(Map.of(frameCache.key(request, 5, STORED), new CachedFrame("image/jpeg", new byte[] {1}).encode(),
@@ -279,5 +240,35 @@ class FrameCacheTest {
 
         assertNull(request.get(1));
         assertArrayEquals(new int[] {1}, request.getMissing());
+    }
+
+    /** A cache that records the keys of every lookup, backed by another. */
+    private static final class RecordingCache implements ByteCache {
+        final List<List<String>> calls = new ArrayList<>();
+        private final ByteCache backing;
+
+        RecordingCache(ByteCache backing) {
+            this.backing = backing;
+        }
+
+        @Override
+        public List<byte[]> getAll(List<String> keys) {
+            calls.add(List.copyOf(keys));
+            return backing.getAll(keys);
+        }
+
+        @Override
+        public void putAll(Map<String, byte[]> entries) {
+            backing.putAll(entries);
+        }
+
+        @Override
+        public String describe() {
+            return "recording";
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }
