@@ -41,6 +41,7 @@ public final class FrameRequestParser {
 
     /** GET .../frames/{frameList}: raw frames as multipart/related. */
     public FrameRequest parseFrames(Exchange exchange) {
+        InboundMethod.remember(exchange);
         Message in = exchange.getIn();
         String[] path = instanceSegments(in, false);
         String accept = acceptOf(in);
@@ -56,6 +57,7 @@ public final class FrameRequestParser {
 
     /** GET .../frames/{frame}/rendered: one rendered image. */
     public FrameRequest parseRendered(Exchange exchange) {
+        InboundMethod.remember(exchange);
         Message in = exchange.getIn();
         String[] path = instanceSegments(in, true);
         if (path[3].contains(",")) {
@@ -66,7 +68,6 @@ public final class FrameRequestParser {
     }
 
     private FrameRequest build(Message in, String[] path, Representation representation, Representation fallback) {
-        InboundMethod.remember(in.getExchange());
         Map<String, String> forward = new LinkedHashMap<>();
         for (String name : forwardedHeaders) {
             String value = in.getHeader(name, String.class);

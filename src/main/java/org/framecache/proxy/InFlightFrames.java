@@ -70,9 +70,12 @@ public final class InFlightFrames {
             return;
         }
         @SuppressWarnings("unchecked")
-        List<String> markers = exchange.getProperty(MARKERS, List.class);
+        List<String> markers = (List<String>) exchange.removeProperty(MARKERS);
         cache.releaseMarkers(markers);
-        request.getClaims().forEach((frame, claim) -> {
+        // handed over once (right after fetching; onCompletion only catches what an error skipped)
+        Map<Integer, Claim> claims = Map.copyOf(request.getClaims());
+        request.getClaims().clear();
+        claims.forEach((frame, claim) -> {
             CachedFrame found = request.get(frame);
             if (found != null) {
                 claim.result().complete(found);
@@ -91,7 +94,14 @@ public final class InFlightFrames {
         for (Map.Entry<Integer, CompletableFuture<CachedFrame>> awaited : List.copyOf(request.getAwaited().entrySet())) {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
-                request.put(awaited.getKey(), awaited.getValue().get(left, TimeUnit.NANOSECONDS));
+                CachedFrame frame = awaited.getValue().get(left, TimeUnit.NANOSECONDS);
+                if (!frame.contentType().contains("transfer-syntax") && request.getFallback() == null
+                        && !request.getRepresentation().rendered()) {
+                    // the fetch this request waited for ended in the rendered fallback, which it does not accept
+                    throw new ProxyException(502, "the store could not provide frame " + awaited.getKey()
+                            + " as raw pixel data");
+                }
+                request.put(awaited.getKey(), frame);
                 request.countFromOthers();
             } catch (TimeoutException e) {
                 throw new ProxyException(504, "frame " + awaited.getKey() + " was still being fetched by another request");

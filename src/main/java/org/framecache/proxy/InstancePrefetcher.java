@@ -77,8 +77,14 @@ public final class InstancePrefetcher {
         }
         FrameRequest job = new FrameRequest(request.getStudy(), request.getSeries(), request.getInstance(), new int[] {1},
                 Representation.stored(), null, request.getForwardHeaders(), "");
-        producer.sendBody("seda:prefetch-instance", job);
-        jobs.increment();
+        try {
+            producer.sendBody("seda:prefetch-instance", job);
+            jobs.increment();
+        } catch (RuntimeException full) {
+            // the queue is full: no prefetch this time, and the request goes on as if none had been asked for
+            started.invalidate(request.instancePath());
+            LOG.debug("prefetch of {} not queued: {}", request.instancePath(), full.getMessage());
+        }
     }
 
     /** First step of a job: one job per instance across replicas. False when another replica runs it. */

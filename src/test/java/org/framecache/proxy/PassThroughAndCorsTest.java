@@ -120,6 +120,7 @@ class PassThroughAndCorsTest extends SharedOrthancTestSupport {
             assertTrue(answers.startsWith("HTTP/1.1 200"), answers.substring(0, Math.min(200, answers.length())));
             String head = answers.substring(0, headEnd).toLowerCase();
             assertTrue(head.contains("content-length: ") && !head.contains("content-length: 0"), head);
+            assertTrue(!head.contains("transfer-encoding"), "Content-Length and chunked never together: " + head);
             assertTrue(answers.startsWith("HTTP/1.1 200", headEnd + 4), "the next answer follows the HEAD headers at once: "
                     + answers.substring(headEnd, Math.min(answers.length(), headEnd + 40)));
         }

@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.framecache.proxy.CachedFrame;
 import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.ProxyException;
 import org.framecache.proxy.TransferSyntaxes;
 import org.framecache.proxy.multipart.MediaType;
 
@@ -20,6 +21,7 @@ import org.framecache.proxy.multipart.MediaType;
  */
 public final class MultipartResponseWriter {
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final long MAX_RESPONSE_BYTES = Integer.MAX_VALUE - 64;
 
     private final String cacheControl;
 
@@ -32,7 +34,7 @@ public final class MultipartResponseWriter {
         int[] frames = request.getFrames();
         String boundary = newBoundary();
         byte[][] heads = new byte[frames.length][];
-        int size = 0;
+        long size = 0;
         String firstType = null;
         String location = request.getPublicBaseUrl() + request.instancePath() + "/frames/";
         for (int i = 0; i < frames.length; i++) {
@@ -44,7 +46,11 @@ public final class MultipartResponseWriter {
             size += heads[i].length + frame.bytes().length + CRLF.length;
         }
         byte[] close = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        ByteBuffer body = ByteBuffer.allocate(size + close.length);
+        if (size + close.length > MAX_RESPONSE_BYTES) {
+            throw new ProxyException(413, "the answer would exceed " + MAX_RESPONSE_BYTES / (1024 * 1024)
+                    + " MiB: ask for fewer frames at a time");
+        }
+        ByteBuffer body = ByteBuffer.allocate((int) size + close.length);
         for (int i = 0; i < frames.length; i++) {
             body.put(heads[i]).put(request.get(frames[i]).bytes()).put(CRLF);
         }

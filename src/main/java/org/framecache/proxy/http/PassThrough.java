@@ -23,6 +23,8 @@ public final class PassThrough {
             "last-modified", "cache-control", "expires", "www-authenticate", "warning", "content-disposition",
             "content-language", "retry-after");
 
+    private static final String REQUEST_PROPERTY = "passThroughRequest";
+
     /** The forwarded (credential) headers of a pass-through request, for the access log's caller fingerprint. */
     public static final String FORWARDED_PROPERTY = "forwardedHeaders";
 
@@ -56,12 +58,39 @@ public final class PassThrough {
             }
         });
         exchange.setProperty(FORWARDED_PROPERTY, credentials);
-        // some stores (Orthanc) answer HEAD with 404: ask with GET, the server sends no body for HEAD
-        message.setHeader(Exchange.HTTP_METHOD, method.equals("HEAD") ? "GET" : method);
+        message.setHeader(Exchange.HTTP_METHOD, method);
         message.setHeader(Exchange.HTTP_PATH, path.startsWith(prefix) ? path.substring(prefix.length()) : path);
         if (query != null && !query.isEmpty()) {
             message.setHeader(Exchange.HTTP_QUERY, query);
         }
+        exchange.setProperty(REQUEST_PROPERTY, Map.copyOf(message.getHeaders()));
+    }
+
+    /**
+     * True when the store refused a HEAD (Orthanc answers 404) for a small resource — metadata or a search — that
+     * is then asked for with GET. Large resources (instances, bulkdata) are never fetched whole to answer a HEAD.
+     */
+    public boolean headRefused(Exchange exchange) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (!InboundMethod.isHead(exchange) || !(status == 404 || status == 405 || status == 501)) {
+            return false;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = exchange.getProperty(REQUEST_PROPERTY, Map.class);
+        String path = String.valueOf(request.get(Exchange.HTTP_PATH));
+        String last = path.substring(path.lastIndexOf('/') + 1);
+        return path.endsWith("/metadata") || last.equals("studies") || last.equals("series") || last.equals("instances");
+    }
+
+    /** The same request again, as GET. */
+    public void asGet(Exchange exchange) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> request = exchange.getProperty(REQUEST_PROPERTY, Map.class);
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setBody(null);
+        message.getHeaders().putAll(request);
+        message.setHeader(Exchange.HTTP_METHOD, "GET");
     }
 
     public void response(Exchange exchange) {
@@ -77,7 +106,7 @@ public final class PassThrough {
         message.getHeaders().putAll(keep);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         if (InboundMethod.isHead(exchange)) {
-            // asked upstream as GET; a HEAD answer has no body
+            // a HEAD answer has no body (after a GET retry, the small body is dropped)
             message.setBody(null);
         }
     }

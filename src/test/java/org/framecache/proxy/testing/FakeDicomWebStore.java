@@ -46,6 +46,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final AtomicInteger renderedCalls = new AtomicInteger();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
+    private volatile java.util.function.Function<String, Answer> framesByPath;
 
     /** Starts one on a free loopback port. */
     public static FakeDicomWebStore start() {
@@ -69,6 +70,12 @@ public final class FakeDicomWebStore implements AutoCloseable {
 
     public void answerFrames(Answer answer) {
         frames = answer;
+        framesByPath = null;
+    }
+
+    /** Frames answers that depend on the request path (e.g. as many parts as frames asked for). */
+    public void answerFrames(java.util.function.Function<String, Answer> byPath) {
+        framesByPath = byPath;
     }
 
     public void answerRendered(Answer answer) {
@@ -125,7 +132,8 @@ public final class FakeDicomWebStore implements AutoCloseable {
             pause();
         } else {
             frameCalls.incrementAndGet();
-            answer = frames;
+            java.util.function.Function<String, Answer> byPath = framesByPath;
+            answer = byPath != null ? byPath.apply(path) : frames;
             pause();
         }
         if (answer.contentType() != null) {
