@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 
+import io.vertx.core.VertxOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -52,6 +53,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     String corsOrigins;
     @PropertyInject("cors.max-age-seconds")
     int corsMaxAge;
+    @PropertyInject("proxy.worker-threads")
+    int workerThreads;
     @PropertyInject("proxy.upstream-url")
     String upstreamUrl;
     @PropertyInject("proxy.max-frames-per-request")
@@ -181,6 +184,8 @@ public class ProxyConfiguration implements CamelConfiguration {
         if (!corsOrigins.isBlank()) {
             engine.setHandlers(List.of(Cors.handler(list(corsOrigins), corsMaxAge)));
         }
+        // requests run on Vert.x worker threads and may block (upstream calls, coalescing waits): size the pool
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(workerThreads));
         PlatformHttpComponent platformHttp = context.getComponent("platform-http", PlatformHttpComponent.class);
         platformHttp.setEngine(engine);
         platformHttp.setHeaderFilterStrategy(new ClientHeaderFilter());

@@ -40,6 +40,7 @@ class CoalescingTest extends FakeStoreTestSupport {
         store.answerFrames(Answer.of(200, "multipart/related; boundary=b1", multipart("b1", true, new Part(JPEG_PART, frame))));
         store.delay(400);
         int before = store.frameCalls();
+        long coalescedBefore = inFlightFrames().getCoalesced();
         try {
             List<HttpResponse<byte[]>> responses = concurrently(64, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.100", "9"));
             for (HttpResponse<byte[]> response : responses) {
@@ -52,12 +53,17 @@ class CoalescingTest extends FakeStoreTestSupport {
         assertEquals(before + 1, store.frameCalls(), "exactly one upstream frame request");
         String metrics = scrape();
         // the others either waited for that fetch (coalesced) or, arriving after it, hit the cache
-        double coalesced = metric(metrics, "dicomweb_frames_coalesced_total");
+        long coalesced = inFlightFrames().getCoalesced() - coalescedBefore;
         assertTrue(coalesced >= 1 && coalesced <= 63, "coalesced " + coalesced);
+        assertEquals(inFlightFrames().getCoalesced(), (long) metric(metrics, "dicomweb_frames_coalesced_total"));
         assertEquals(upstreamCalls().getRawFrameCalls(), (long) metric(metrics, "dicomweb_upstream_calls_total{kind=\"frames\"}"));
         assertTrue(metrics.contains("camel_exchanges_total"), "Camel's route metrics are on the same scrape");
         InFlightFrames inFlight = context.getRegistry().lookupByNameAndType("inFlightFrames", InFlightFrames.class);
         assertEquals(0, inFlight.inFlightCount(), "every claim was released");
+    }
+
+    private InFlightFrames inFlightFrames() {
+        return context.getRegistry().lookupByNameAndType("inFlightFrames", InFlightFrames.class);
     }
 
     private String scrape() {
