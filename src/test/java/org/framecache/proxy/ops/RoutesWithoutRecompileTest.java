@@ -191,11 +191,20 @@ class RoutesWithoutRecompileTest {
         }
         assertEquals(Optional.of("edited-route"), servedBy, "the running proxy took the edit without a restart");
 
-        // all routes came back, in their order: the rendered endpoint is still the proxy's, not the pass-through's
+        // all routes come back, in their order: the rendered endpoint is the proxy's again, not the pass-through's
+        // (the reload restarts the routes in startup order just after the edited route serves, so allow it a moment)
         store.answerRendered(Answer.of(200, "image/jpeg", RENDERED));
-        HttpResponse<byte[]> rendered = HTTP.send(HttpRequest.newBuilder(URI.create(framesUrl(port, "1") + "/rendered"))
-                .timeout(Duration.ofSeconds(30)).header("Accept", "image/jpeg").GET().build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> rendered = null;
+        long orderDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        do {
+            rendered = HTTP.send(HttpRequest.newBuilder(URI.create(framesUrl(port, "1") + "/rendered"))
+                    .timeout(Duration.ofSeconds(30)).header("Accept", "image/jpeg").GET().build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            if (rendered.headers().firstValue("Cache-Control").isPresent()) {
+                break;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < orderDeadline);
         assertEquals(200, rendered.statusCode(), text(rendered));
         assertEquals(Optional.of("private, max-age=3600"), rendered.headers().firstValue("Cache-Control"),
                 "answered by the rendered route (the store's own answer has no Cache-Control)");
