@@ -35,6 +35,10 @@ public final class RedisByteCache implements ByteCache {
     private final String location;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private final long retryNanos;
+    /** This process's marker value: whoever deletes a marker must still own it. */
+    private final String owner = java.util.UUID.randomUUID().toString();
+    private static final String DELETE_IF_OWNER =
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
     /** While Redis is away, requests skip it until this time (System.nanoTime), then one tries again. */
     private volatile long unavailableUntil = System.nanoTime();
 
@@ -83,7 +87,7 @@ public final class RedisByteCache implements ByteCache {
             List<Response<String>> answers = new ArrayList<>(keys.size());
             SetParams params = SetParams.setParams().nx().px(expiry.toMillis());
             for (String key : keys) {
-                answers.add(pipeline.set(key, "1", params));
+                answers.add(pipeline.set(key, owner, params));
             }
             pipeline.sync();
             List<Boolean> held = new ArrayList<>(keys.size());
@@ -95,13 +99,20 @@ public final class RedisByteCache implements ByteCache {
         }
     }
 
+    /**
+     * Removes only markers this process still holds: one that expired and was taken by another replica meanwhile
+     * stays (compare-and-delete in one script, so nothing can slip in between).
+     */
     @Override
     public void unmark(List<String> keys) {
         if (keys.isEmpty() || !isAvailable()) {
             return;
         }
-        try {
-            jedis.del(keys.toArray(String[]::new));
+        try (AbstractPipeline pipeline = (AbstractPipeline) jedis.pipelined()) {
+            for (String key : keys) {
+                pipeline.eval(DELETE_IF_OWNER, List.of(key), List.of(owner));
+            }
+            pipeline.sync();
         } catch (JedisException e) {
             failed("marker removal", e);
         }
