@@ -213,7 +213,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         registry.bind("instancePrefetcher", prefetcher);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
-            health.register(new CacheHealthCheck(frameCache));
+            health.register(DegradedNotDownCheck.frameCache(frameCache));
         }
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
                 Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
@@ -251,7 +251,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache, access, accessLog);
         ProxyMetrics.bindPrefetch(meters, prefetcher);
         if (health != null) {
-            health.register(new StoreHealthCheck(breaker, upstreamUrl));
+            health.register(DegradedNotDownCheck.store(breaker, upstreamUrl));
         }
         // operators' HTML page at /observe/status on the management server, with the last client-facing errors
         org.framecache.proxy.ops.StatusPageSetup.install(context, frameCache);
