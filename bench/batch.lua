@@ -9,9 +9,7 @@ function init(args)
 end
 
 function request()
-   local b = (id + counter * threads) % batches
-   counter = counter + 1
-   local first = b * size + 1
+   local first = next_index(batches) * size + 1
    local list = tostring(first)
    for i = 1, size - 1 do
       list = list .. "," .. (first + i)

@@ -24,6 +24,13 @@ function bench_init(args)
    counter = 0
 end
 
+-- this thread's next item of 0..count-1: its own offset, then every T-th, wrapping at count
+function next_index(count)
+   local n = (id + counter * threads) % count
+   counter = counter + 1
+   return n
+end
+
 -- machine-readable summary, parsed by bench/run (latencies in microseconds)
 function done(summary, latency, requests)
    local e = summary.errors

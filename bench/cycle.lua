@@ -7,7 +7,5 @@ function init(args)
 end
 
 function request()
-   local n = ((id + counter * threads) % frames) + 1
-   counter = counter + 1
-   return wrk.format("GET", base .. "/frames/" .. n)
+   return wrk.format("GET", base .. "/frames/" .. (next_index(frames) + 1))
 end
