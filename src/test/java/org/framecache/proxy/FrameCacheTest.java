@@ -10,12 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import org.framecache.proxy.cache.ByteCache;
 import org.framecache.proxy.cache.MemoryByteCache;
+import org.framecache.proxy.testing.RecordingByteCache;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -203,8 +203,8 @@ class FrameCacheTest {
 
     @Test
     void lookupAsksForFallbackKeysOnlyForFramesThePrimaryLacks() {
-        RecordingCache recording = new RecordingCache(new MemoryByteCache(1 << 20, java.time.Duration.ofMinutes(1)));
-        List<List<String>> calls = recording.calls;
+        RecordingByteCache recording = new RecordingByteCache(new MemoryByteCache(1 << 20, java.time.Duration.ofMinutes(1)));
+        List<List<String>> calls = recording.lookups;
         FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM);
         FrameRequest request = request(STORED, RENDERED, 5, 3, 3);
 
@@ -218,8 +218,8 @@ class FrameCacheTest {
     @Test
     void allPrimaryHitsCostOneCall() {
         MemoryByteCache memory = new MemoryByteCache(1 << 20, java.time.Duration.ofMinutes(1));
-        RecordingCache recording = new RecordingCache(memory);
-        List<List<String>> calls = recording.calls;
+        RecordingByteCache recording = new RecordingByteCache(memory);
+        List<List<String>> calls = recording.lookups;
         FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM);
         FrameRequest request = request(STORED, RENDERED, 5, 3);
         memory.putAll(Map.of(frameCache.key(request, 5, STORED), new CachedFrame("image/jpeg", new byte[] {1}).encode(),
@@ -240,35 +240,5 @@ class FrameCacheTest {
 
         assertNull(request.get(1));
         assertArrayEquals(new int[] {1}, request.getMissing());
-    }
-
-    /** A cache that records the keys of every lookup, backed by another. */
-    private static final class RecordingCache implements ByteCache {
-        final List<List<String>> calls = new ArrayList<>();
-        private final ByteCache backing;
-
-        RecordingCache(ByteCache backing) {
-            this.backing = backing;
-        }
-
-        @Override
-        public List<byte[]> getAll(List<String> keys) {
-            calls.add(List.copyOf(keys));
-            return backing.getAll(keys);
-        }
-
-        @Override
-        public void putAll(Map<String, byte[]> entries) {
-            backing.putAll(entries);
-        }
-
-        @Override
-        public String describe() {
-            return "recording";
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }

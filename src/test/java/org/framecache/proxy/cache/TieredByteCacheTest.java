@@ -5,42 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.framecache.proxy.testing.RecordingByteCache;
 import org.junit.jupiter.api.Test;
 
 class TieredByteCacheTest {
 
-    /** A far tier that counts its round trips and the keys it was asked for. */
-    private static final class CountingCache implements ByteCache {
-        final MemoryByteCache values = new MemoryByteCache(1 << 20, Duration.ofMinutes(1));
-        final List<List<String>> lookups = new ArrayList<>();
-
-        @Override
-        public List<byte[]> getAll(List<String> keys) {
-            lookups.add(List.copyOf(keys));
-            return values.getAll(keys);
-        }
-
-        @Override
-        public void putAll(Map<String, byte[]> entries) {
-            values.putAll(entries);
-        }
-
-        @Override
-        public String describe() {
-            return "counting";
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private final MemoryByteCache near = new MemoryByteCache(1 << 20, Duration.ofMinutes(1));
-    private final CountingCache far = new CountingCache();
+    private final MemoryByteCache farValues = new MemoryByteCache(1 << 20, Duration.ofMinutes(1));
+    private final RecordingByteCache far = new RecordingByteCache(farValues);
     private final TieredByteCache tiers = new TieredByteCache(near, far);
 
     @Test
@@ -48,7 +23,7 @@ class TieredByteCacheTest {
         tiers.putAll(Map.of("a", new byte[] {1}));
         assertArrayEquals(new byte[] {1}, tiers.getAll(List.of("a")).get(0));
         assertEquals(0, far.lookups.size());
-        assertArrayEquals(new byte[] {1}, far.values.getAll(List.of("a")).get(0), "written through to the far tier");
+        assertArrayEquals(new byte[] {1}, farValues.getAll(List.of("a")).get(0), "written through to the far tier");
     }
 
     @Test
