@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.framecache.proxy.testing.DicomWriter;
+
 /**
  * A tiny little-endian DICOM encoder for hand-built test files: unlike the project's generator it writes any
  * structure asked for (undefined lengths, nested sequences, several fragments per frame, offset tables), in
@@ -206,12 +208,7 @@ final class TestFiles {
     }
 
     static byte[] pad(byte[] value, byte padding) {
-        if (value.length % 2 == 0) {
-            return value;
-        }
-        byte[] padded = Arrays.copyOf(value, value.length + 1);
-        padded[value.length] = padding;
-        return padded;
+        return DicomWriter.pad(value, padding);
     }
 
     private TestFiles tag(int tag) {

@@ -13,7 +13,7 @@ import java.util.Set;
  * ordered by increasing Data Element Tag Number"); the writer enforces it. Values are padded to even length
  * (PS3.5 7.1.1): UI with 0x00, text with a space, binary with 0x00.
  */
-final class DicomWriter {
+public final class DicomWriter {
 
     static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
     static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
@@ -156,7 +156,7 @@ final class DicomWriter {
     }
 
     /** Pads to even length (PS3.5 7.1.1); returns the same array when already even. */
-    static byte[] pad(byte[] value, byte padding) {
+    public static byte[] pad(byte[] value, byte padding) {
         if (value.length % 2 == 0) {
             return value;
         }
