@@ -73,8 +73,4 @@ public final class StoredSyntaxes {
     public void remember(FrameRequest request, String syntax) {
         syntaxes.put(request.instancePath(), syntax);
     }
-
-    public String storedSyntax(FrameRequest request) {
-        return syntaxes.getIfPresent(request.instancePath());
-    }
 }
