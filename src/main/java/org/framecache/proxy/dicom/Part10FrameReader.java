@@ -68,6 +68,8 @@ public final class Part10FrameReader {
 
     private final DicomStream in;
     private final FrameSink sink;
+    /** Non-null when locating: frames are recorded as byte ranges and skipped, never read. */
+    private final FrameLocations locations;
 
     private String transferSyntaxUid;
     private boolean implicitVr;
@@ -84,9 +86,10 @@ public final class Part10FrameReader {
     private boolean pixelDataSeen;
     private int framesEmitted;
 
-    private Part10FrameReader(InputStream in, FrameSink sink) {
+    private Part10FrameReader(InputStream in, FrameSink sink, FrameLocations locations) {
         this.in = new DicomStream(in);
         this.sink = sink;
+        this.locations = locations;
     }
 
     /**
@@ -98,7 +101,19 @@ public final class Part10FrameReader {
     public static Part10Summary read(InputStream in, FrameSink sink) throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(sink, "sink");
-        return new Part10FrameReader(in, sink).run();
+        return new Part10FrameReader(in, sink, null).run();
+    }
+
+    /**
+     * Reads {@code in} once, front to back, like {@link #read}, but records where each frame's bytes lie instead
+     * of reading them: positions count from the first byte of {@code in}, so with a file's stream they are file
+     * offsets. Pixel data is skipped ({@link InputStream#skip}, a seek for a file).
+     */
+    public static Part10Summary locate(InputStream in, FrameLocations into) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(into, "into");
+        return new Part10FrameReader(in, (frame, bytes) -> {
+        }, into).run();
     }
 
     private Part10Summary run() throws IOException {
@@ -377,7 +392,14 @@ public final class Part10FrameReader {
                     + " frames of " + frameSize + " bytes need " + needed);
         }
         for (int frame = 1; frame <= numberOfFrames; frame++) {
-            emit(frame, in.readBytes((int) frameSize, "Pixel Data (frame " + frame + ")"));
+            if (locations != null) {
+                locations.startFrame();
+                locations.addRange(in.position(), (int) frameSize);
+                in.skip(frameSize, "Pixel Data (frame " + frame + ")");
+                framesEmitted++;
+            } else {
+                emit(frame, in.readBytes((int) frameSize, "Pixel Data (frame " + frame + ")"));
+            }
         }
         in.skip(length - needed, "Pixel Data");
         return numberOfFrames;
@@ -464,13 +486,21 @@ public final class Part10FrameReader {
                 finishFrame(frame, fragments, frameSize);
                 frame++;
                 frameSize = 0;
+                if (locations != null && frame <= numberOfFrames) {
+                    locations.startFrame();
+                }
             }
             if (frame <= numberOfFrames) {
                 frameSize += length;
                 if (length > MAX_FRAME_BYTES || frameSize > MAX_FRAME_BYTES) {
                     throw new DicomFormatException("frame " + frame + " too large");
                 }
-                fragments.add(in.readBytes((int) length, "fragment of frame " + frame));
+                if (locations != null) {
+                    locations.addRange(in.position(), (int) length);
+                    in.skip(length, "fragment of frame " + frame);
+                } else {
+                    fragments.add(in.readBytes((int) length, "fragment of frame " + frame));
+                }
             } else {
                 in.skip(length, "fragment");
             }
@@ -491,6 +521,10 @@ public final class Part10FrameReader {
         if (extendedLengths != null && frame <= extendedLengths.length && extendedLengths[frame - 1] > size) {
             throw new DicomFormatException("frame " + frame + " has " + size
                     + " bytes, Extended Offset Table Lengths says " + extendedLengths[frame - 1]);
+        }
+        if (locations != null) {
+            framesEmitted++;
+            return;
         }
         byte[] bytes;
         if (fragments.size() == 1) {

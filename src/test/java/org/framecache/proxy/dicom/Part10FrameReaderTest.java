@@ -10,6 +10,7 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -501,8 +502,29 @@ class Part10FrameReaderTest {
     private record Read(Part10Summary summary, List<byte[]> frames) {
     }
 
+    /** Reads {@code file} and checks that locating its frames in a file and reading them back gives the same. */
     private static Read read(byte[] file) throws IOException {
-        return read(new ByteArrayInputStream(file));
+        Read read = read(new ByteArrayInputStream(file));
+        Path path = Files.createTempFile("located", ".dcm");
+        try {
+            Files.write(path, file);
+            FrameLocations locations = new FrameLocations();
+            Part10Summary summary;
+            try (InputStream in = Files.newInputStream(path)) {
+                summary = Part10FrameReader.locate(in, locations);
+            }
+            assertEquals(read.summary(), summary, "locate and read agree on the summary");
+            assertEquals(read.frames().size(), locations.frames(), "located frames");
+            try (FileChannel channel = FileChannel.open(path)) {
+                for (int n = 1; n <= locations.frames(); n++) {
+                    assertEquals(read.frames().get(n - 1).length, locations.size(n), "size of located frame " + n);
+                    assertArrayEquals(read.frames().get(n - 1), locations.read(channel, n), "located frame " + n);
+                }
+            }
+        } finally {
+            Files.delete(path);
+        }
+        return read;
     }
 
     private static Read read(InputStream in) throws IOException {
@@ -516,8 +538,12 @@ class Part10FrameReaderTest {
     }
 
     private static DicomFormatException rejects(byte[] file) {
-        return assertThrows(DicomFormatException.class,
+        DicomFormatException located = assertThrows(DicomFormatException.class,
+                () -> Part10FrameReader.locate(new ByteArrayInputStream(file), new FrameLocations()));
+        DicomFormatException read = assertThrows(DicomFormatException.class,
                 () -> Part10FrameReader.read(new ByteArrayInputStream(file), (n, b) -> { }));
+        assertEquals(read.getMessage(), located.getMessage(), "locate rejects it for the same reason");
+        return read;
     }
 
     private static void assertFrames(List<byte[]> expected, List<byte[]> actual) {
