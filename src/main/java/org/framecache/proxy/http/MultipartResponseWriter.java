@@ -32,18 +32,33 @@ public final class MultipartResponseWriter {
     public void frames(Exchange exchange) {
         FrameRequest request = UpstreamRequest.frameRequest(exchange);
         int[] frames = request.getFrames();
-        String boundary = newBoundary();
-        byte[][] heads = new byte[frames.length][];
-        long size = 0;
-        String firstType = null;
+        String[] types = new String[frames.length];
+        String[] locations = new String[frames.length];
+        byte[][] bodies = new byte[frames.length][];
         String location = request.getPublicBaseUrl() + request.instancePath() + "/frames/";
         for (int i = 0; i < frames.length; i++) {
             CachedFrame frame = request.get(frames[i]);
-            String type = partContentType(frame.contentType());
-            firstType = firstType == null ? type : firstType;
-            heads[i] = ("--" + boundary + "\r\nContent-Type: " + type + "\r\nContent-Location: " + location + frames[i]
-                    + "\r\nContent-Length: " + frame.bytes().length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            size += heads[i].length + frame.bytes().length + CRLF.length;
+            types[i] = partContentType(frame.contentType());
+            locations[i] = location + frames[i];
+            bodies[i] = frame.bytes();
+        }
+        String boundary = newBoundary();
+        ByteBuffer body = multipart(boundary, types, locations, bodies);
+        respond(exchange.getMessage(), multipartType(types[0], boundary), body);
+    }
+
+    /**
+     * A multipart/related body: one part per body with its Content-Type, Content-Location (when not null) and
+     * Content-Length, starting with the boundary (no preamble). Each body is copied once.
+     */
+    public static ByteBuffer multipart(String boundary, String[] types, String[] locations, byte[][] bodies) {
+        byte[][] heads = new byte[bodies.length][];
+        long size = 0;
+        for (int i = 0; i < bodies.length; i++) {
+            heads[i] = ("--" + boundary + "\r\nContent-Type: " + types[i]
+                    + (locations[i] == null ? "" : "\r\nContent-Location: " + locations[i])
+                    + "\r\nContent-Length: " + bodies[i].length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            size += heads[i].length + bodies[i].length + CRLF.length;
         }
         byte[] close = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         if (size + close.length > MAX_RESPONSE_BYTES) {
@@ -51,11 +66,10 @@ public final class MultipartResponseWriter {
                     + " MiB: ask for fewer frames at a time");
         }
         ByteBuffer body = ByteBuffer.allocate((int) size + close.length);
-        for (int i = 0; i < frames.length; i++) {
-            body.put(heads[i]).put(request.get(frames[i]).bytes()).put(CRLF);
+        for (int i = 0; i < bodies.length; i++) {
+            body.put(heads[i]).put(bodies[i]).put(CRLF);
         }
-        body.put(close).flip();
-        respond(exchange.getMessage(), multipartType(firstType, boundary), body);
+        return body.put(close).flip();
     }
 
     public void rendered(Exchange exchange) {
@@ -88,14 +102,14 @@ public final class MultipartResponseWriter {
     }
 
     /** multipart/related; type="image/jpeg"; transfer-syntax=...; boundary=... (PS3.18 §8.7.3.5.2). */
-    private static String multipartType(String partType, String boundary) {
+    public static String multipartType(String partType, String boundary) {
         MediaType part = MediaType.parse(partType);
         String syntax = part.parameter("transfer-syntax");
         return "multipart/related; type=\"" + part.essence() + "\""
                 + (syntax == null ? "" : "; transfer-syntax=" + syntax) + "; boundary=" + boundary;
     }
 
-    private static String newBoundary() {
+    public static String newBoundary() {
         byte[] random = new byte[16];
         ThreadLocalRandom.current().nextBytes(random);
         return HexFormat.of().formatHex(random);
