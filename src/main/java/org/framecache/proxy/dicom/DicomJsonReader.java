@@ -1,0 +1,687 @@
+package org.framecache.proxy.dicom;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads the data set of a DICOM Part 10 file (PS3.10 7.1) as the DICOM JSON Model (PS3.18 F.2), in one
+ * front-to-back pass that stops at the top-level Pixel Data: what WADO-RS metadata and QIDO-RS answer with.
+ *
+ * <p>Supported: Explicit VR Little Endian, Implicit VR Little Endian (VRs from a small dictionary of the
+ * attributes viewers use, {@code UN} for the rest) and the encapsulated syntaxes, whose data set is explicit VR
+ * little endian (PS3.5 A.4). Deflated data sets and Explicit VR Big Endian are refused.
+ *
+ * <p>What the JSON holds beyond a plain transcription of the data set:
+ * <ul>
+ *   <li>no File Meta Information (group 0002) and no Group Length (gggg,0000) attributes (PS3.18 F.2.2);</li>
+ *   <li>AvailableTransferSyntaxUID (0008,3002) with the file's transfer syntax, unless the data set has it,
+ *       as cloud DICOMweb stores do;</li>
+ *   <li>Pixel Data (7FE0,0008/0009/0010) and the Extended Offset Table (7FE0,0001/0002) are never read. With
+ *       a {@code bulkDataUriPrefix} they appear as {@code BulkDataURI} = prefix + the 8-digit tag, otherwise
+ *       not at all;</li>
+ *   <li>binary values up to 64 KiB are {@code InlineBinary}, larger ones (and text or numbers over 1 MiB) a
+ *       {@code BulkDataURI} at the top level, left out inside sequences (they have no address there).</li>
+ * </ul>
+ */
+public final class DicomJsonReader {
+
+    /**
+     * What one read may buffer. Values over {@code maxInlineBinary} (binary VRs) or {@code maxValue} (the rest)
+     * are skipped; passing {@code maxTotalBytes} of kept values, {@code maxAttributes} attributes and items, or
+     * {@code maxDepth} nested sequences is a {@link DicomFormatException}.
+     */
+    record Limits(int maxInlineBinary, int maxValue, long maxTotalBytes, int maxAttributes, int maxDepth) {
+        static final Limits DEFAULT = new Limits(64 * 1024, 1024 * 1024, 64L * 1024 * 1024, 1_000_000, 64);
+    }
+
+    private static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
+    private static final String DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1.99";
+    private static final String EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
+    private static final String JPIP_REFERENCED_DEFLATE = "1.2.840.10008.1.2.4.95";
+
+    private static final int ITEM = 0xFFFEE000;
+    private static final int ITEM_DELIMITATION = 0xFFFEE00D;
+    private static final int SEQUENCE_DELIMITATION = 0xFFFEE0DD;
+    private static final long UNDEFINED_LENGTH = -1;
+
+    private static final int TRANSFER_SYNTAX_UID = 0x00020010;
+    private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
+    private static final int AVAILABLE_TRANSFER_SYNTAX_UID = 0x00083002;
+    private static final int BITS_ALLOCATED = 0x00280100;
+    private static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
+    private static final int EXTENDED_OFFSET_TABLE_LENGTHS = 0x7FE00002;
+    private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
+    private static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
+    private static final int PIXEL_DATA = 0x7FE00010;
+
+    /** Longest Transfer Syntax UID accepted in the File Meta Information (UIDs have at most 64 characters). */
+    private static final int MAX_UID = 1024;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** PS3.5 Table 6.2-1, each VR once, so that VRs can be compared with == where it matters. */
+    private static final Map<Integer, String> VRS = new HashMap<>();
+
+    static {
+        for (String vr : List.of("AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD",
+                "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR",
+                "US", "UT", "UV")) {
+            VRS.put(vr.charAt(0) | vr.charAt(1) << 8, vr);
+        }
+    }
+
+    /** PS3.5 Table 7.1-1: VRs with 2 reserved bytes and a 32-bit length in explicit VR. */
+    private static final Set<String> LONG_LENGTH_VRS =
+            Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
+    /** PS3.18 F.2.7: the VRs whose value is InlineBinary. */
+    private static final Set<String> BINARY_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
+    /** PS3.18 F.2.2: the VRs a BulkDataURI may stand for. */
+    private static final Set<String> BULK_DATA_VRS = Set.of("DS", "FL", "FD", "IS", "LT", "OB", "OD", "OF", "OL",
+            "OV", "OW", "SL", "SS", "ST", "SV", "UC", "UL", "UN", "US", "UT", "UV");
+    /** PS3.5 6.4: single-valued text, where a backslash is a character, not a delimiter. */
+    private static final Set<String> SINGLE_VALUED_TEXT = Set.of("LT", "ST", "UT", "UR");
+    /** PS3.5 6.2: text whose leading spaces are significant (only trailing ones are padding). */
+    private static final Set<String> LEADING_SPACES_KEPT = Set.of("LT", "ST", "UT", "UR", "UC");
+    /** PS3.5 6.1.2.3: the VRs whose values Specific Character Set (0008,0005) applies to. */
+    private static final Set<String> CHARACTER_SET_VRS = Set.of("SH", "LO", "ST", "LT", "UC", "UT", "PN");
+
+    private final DicomStream in;
+    private final String bulkDataUriPrefix;
+    private final Limits limits;
+    private boolean implicitVr;
+    private long keptBytes;
+    private int attributes;
+
+    private DicomJsonReader(InputStream in, String bulkDataUriPrefix, Limits limits) {
+        this.in = new DicomStream(in);
+        this.bulkDataUriPrefix = bulkDataUriPrefix;
+        this.limits = limits;
+    }
+
+    /**
+     * Reads {@code in} (not closed) up to the top-level Pixel Data or the end, whichever comes first.
+     *
+     * @param bulkDataUriPrefix where the instance's bulk data lives, e.g. {@code .../instances/{uid}/bulkdata/};
+     *                          a bulk value's URI is this plus its tag ({@code 7FE00010}). Null: no BulkDataURIs.
+     * @throws DicomFormatException for malformed, truncated, unsupported or oversized input
+     * @throws IOException          from the stream
+     */
+    public static ObjectNode read(InputStream in, String bulkDataUriPrefix) throws IOException {
+        return read(in, bulkDataUriPrefix, Limits.DEFAULT);
+    }
+
+    static ObjectNode read(InputStream in, String bulkDataUriPrefix, Limits limits) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(limits, "limits");
+        return new DicomJsonReader(in, bulkDataUriPrefix, limits).run();
+    }
+
+    private ObjectNode run() throws IOException {
+        readPreamble();
+        String transferSyntaxUid = readFileMetaInformation();
+        ObjectNode dataSet = NODES.objectNode();
+        readDataSet(dataSet, implicitVr, UNDEFINED_LENGTH, 0, StandardCharsets.ISO_8859_1, true);
+        if (!dataSet.has(key(AVAILABLE_TRANSFER_SYNTAX_UID))) {
+            ObjectNode available = attribute("UI");
+            available.putArray("Value").add(transferSyntaxUid);
+            dataSet.set(key(AVAILABLE_TRANSFER_SYNTAX_UID), available);
+            sortByTag(dataSet);
+        }
+        return dataSet;
+    }
+
+    // ---- PS3.10 7.1: preamble, prefix, File Meta Information ----
+
+    private void readPreamble() throws IOException {
+        if (!in.request(132) || in.peek(128) != 'D' || in.peek(129) != 'I' || in.peek(130) != 'C'
+                || in.peek(131) != 'M') {
+            throw new DicomFormatException("not a DICOM Part 10 file (no preamble and DICM prefix)");
+        }
+        in.skip(132, "preamble");
+    }
+
+    /** Group 0002, always Explicit VR Little Endian; ends at the first tag of another group. */
+    private String readFileMetaInformation() throws IOException {
+        String transferSyntaxUid = null;
+        while (in.request(2) && in.peekUInt16(0) == 0x0002) {
+            Header h = readHeader(true);
+            if (h.length == UNDEFINED_LENGTH) {
+                throw new DicomFormatException("undefined length in file meta information " + tagString(h.tag));
+            }
+            if (h.tag == TRANSFER_SYNTAX_UID) {
+                if (h.length > MAX_UID) {
+                    throw new DicomFormatException("invalid Transfer Syntax UID length " + h.length);
+                }
+                transferSyntaxUid = trim(new String(in.readBytes((int) h.length, "Transfer Syntax UID"),
+                        StandardCharsets.ISO_8859_1), true);
+            } else {
+                in.skip(h.length, "file meta information");
+            }
+        }
+        if (transferSyntaxUid == null || transferSyntaxUid.isEmpty()) {
+            throw new DicomFormatException("no Transfer Syntax UID in file meta information");
+        }
+        switch (transferSyntaxUid) {
+            case DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, JPIP_REFERENCED_DEFLATE ->
+                    throw new DicomFormatException("unsupported transfer syntax " + transferSyntaxUid);
+            default -> implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
+        }
+        return transferSyntaxUid;
+    }
+
+    // ---- PS3.5 7: data sets, elements, sequences ----
+
+    private record Header(int tag, String vr, long length) {
+    }
+
+    /**
+     * Reads data elements into {@code target}: the top-level data set up to the end of the stream or its Pixel
+     * Data, an item of defined length up to stream position {@code end}, one of undefined length up to its Item
+     * Delimitation Item (PS3.5 7.5.2). Specific Character Set applies to the data set it is in and the items
+     * nested in it (PS3.5 7.5.3), hence {@code charset} is passed down and may change along the way.
+     */
+    private void readDataSet(ObjectNode target, boolean implicit, long end, int depth, Charset charset,
+                             boolean topLevel) throws IOException {
+        long lastTag = -1;
+        boolean ascending = true;
+        while (true) {
+            if (topLevel) {
+                if (in.atEnd()) {
+                    break;
+                }
+            } else if (end != UNDEFINED_LENGTH) {
+                if (in.position() == end) {
+                    break;
+                }
+                if (in.position() > end) {
+                    throw new DicomFormatException("data element crosses the end of its item at byte " + end);
+                }
+            }
+            Header h = readHeader(!implicit);
+            if (h.tag == ITEM_DELIMITATION && !topLevel && end == UNDEFINED_LENGTH) {
+                break;
+            }
+            if (h.tag >>> 16 == 0xFFFE) {
+                throw new DicomFormatException("unexpected " + tagString(h.tag) + " in a data set");
+            }
+            if (topLevel && (h.tag == PIXEL_DATA || h.tag == FLOAT_PIXEL_DATA || h.tag == DOUBLE_FLOAT_PIXEL_DATA)) {
+                // The frames are served by WADO-RS frames: nothing after this point belongs in the metadata.
+                putPixelData(target, h);
+                break;
+            }
+            ObjectNode attribute = readAttribute(h, implicit, depth, charset, topLevel);
+            // Group Length (PS3.18 F.2.2) and File Meta Information elements are read (to keep in step) but not kept.
+            if (attribute == null || (h.tag & 0xFFFF) == 0 || h.tag >>> 16 == 0x0002) {
+                continue;
+            }
+            countAttribute();
+            long tag = Integer.toUnsignedLong(h.tag);
+            ascending &= tag > lastTag;
+            lastTag = tag;
+            target.set(key(h.tag), attribute);
+            if (h.tag == SPECIFIC_CHARACTER_SET) {
+                charset = charset(attribute);
+            }
+        }
+        if (!ascending) {
+            sortByTag(target); // PS3.18 F.2.2 wants ascending tags, whatever order the file had
+        }
+    }
+
+    /**
+     * Reads an element header (PS3.5 7.1.2 explicit, 7.1.3 implicit). Items and delimiters (group FFFE) never
+     * carry a VR (PS3.5 7.5). {@code vr} is null when the encoding has none.
+     */
+    private Header readHeader(boolean explicitVr) throws IOException {
+        int group = in.readUInt16("element header");
+        int tag = group << 16 | in.readUInt16("element header");
+        if (group == 0xFFFE || !explicitVr) {
+            return new Header(tag, null, length(in.readInt32("element header")));
+        }
+        int code = in.readUInt16("element header");
+        String vr = VRS.get(code);
+        if (vr == null) {
+            throw new DicomFormatException(String.format("invalid VR %02X%02X at %s", code & 0xFF, code >>> 8,
+                    tagString(tag)));
+        }
+        if (LONG_LENGTH_VRS.contains(vr)) {
+            in.readUInt16("element header"); // reserved
+            return new Header(tag, vr, length(in.readInt32("element header")));
+        }
+        return new Header(tag, vr, in.readUInt16("element header"));
+    }
+
+    private static long length(int raw) {
+        return raw == -1 ? UNDEFINED_LENGTH : Integer.toUnsignedLong(raw);
+    }
+
+    /** One attribute as its JSON object, or null when it is left out. */
+    private ObjectNode readAttribute(Header h, boolean implicit, int depth, Charset charset, boolean topLevel)
+            throws IOException {
+        String vr = h.vr != null ? h.vr : implicitVr(h.tag);
+        if (h.length == UNDEFINED_LENGTH) {
+            return readUndefinedLength(h, vr, implicit, depth, charset);
+        }
+        if (vr.equals("SQ")) {
+            return sequence(readSequence(h.length, implicit, depth + 1, charset));
+        }
+        if (topLevel && (h.tag == EXTENDED_OFFSET_TABLE || h.tag == EXTENDED_OFFSET_TABLE_LENGTHS)) {
+            // Offsets into the Pixel Data we do not read: of no use inline (PS3.5 A.4, Table A.4-1).
+            in.skip(h.length, "value of " + tagString(h.tag));
+            return bulkData(h.tag, vr, topLevel);
+        }
+        boolean binary = BINARY_VRS.contains(vr);
+        if (h.length > (binary ? limits.maxInlineBinary() : limits.maxValue())) {
+            in.skip(h.length, "value of " + tagString(h.tag));
+            return bulkData(h.tag, vr, topLevel);
+        }
+        byte[] value = readValue(h);
+        ObjectNode attribute = attribute(vr);
+        if (value.length == 0) {
+            return attribute; // PS3.18 F.2.5: empty, so neither Value nor InlineBinary
+        }
+        if (binary) {
+            attribute.put("InlineBinary", Base64.getEncoder().encodeToString(value));
+            return attribute;
+        }
+        ArrayNode values = values(vr, value, CHARACTER_SET_VRS.contains(vr) ? charset : StandardCharsets.ISO_8859_1,
+                h.tag);
+        if (values != null) {
+            attribute.set("Value", values);
+        }
+        return attribute;
+    }
+
+    /**
+     * An element of undefined length (PS3.5 7.1.1): a sequence; an explicit VR UN holding a sequence in Implicit
+     * VR Little Endian (PS3.5 6.2.2); or encapsulated pixel data below the top level, e.g. a compressed icon
+     * (PS3.5 A.4), which is skipped and left out.
+     */
+    private ObjectNode readUndefinedLength(Header h, String vr, boolean implicit, int depth, Charset charset)
+            throws IOException {
+        if (vr.equals("SQ")) {
+            return sequence(readSequence(UNDEFINED_LENGTH, implicit, depth + 1, charset));
+        }
+        if (vr.equals("UN")) {
+            return sequence(readSequence(UNDEFINED_LENGTH, true, depth + 1, charset));
+        }
+        if (vr.equals("OB") || vr.equals("OW")) {
+            skipFragments();
+            return null;
+        }
+        if (implicit) {
+            // Only sequences have undefined length in implicit VR: the dictionary has not heard of this one.
+            return sequence(readSequence(UNDEFINED_LENGTH, true, depth + 1, charset));
+        }
+        throw new DicomFormatException("undefined length for VR " + vr + " at " + tagString(h.tag));
+    }
+
+    /** Items up to {@code length} bytes or, if undefined, the Sequence Delimitation Item (PS3.5 7.5). */
+    private ArrayNode readSequence(long length, boolean implicit, int depth, Charset charset) throws IOException {
+        if (depth > limits.maxDepth()) {
+            throw new DicomFormatException("sequences nested deeper than " + limits.maxDepth());
+        }
+        ArrayNode items = NODES.arrayNode();
+        long end = length == UNDEFINED_LENGTH ? UNDEFINED_LENGTH : in.position() + length;
+        while (end == UNDEFINED_LENGTH || in.position() < end) {
+            int tag = in.readUInt16("sequence") << 16 | in.readUInt16("sequence");
+            long itemLength = length(in.readInt32("sequence"));
+            if (tag == SEQUENCE_DELIMITATION && end == UNDEFINED_LENGTH) {
+                return items;
+            }
+            if (tag != ITEM) {
+                throw new DicomFormatException("unexpected " + tagString(tag) + " in a sequence");
+            }
+            countAttribute();
+            ObjectNode item = NODES.objectNode();
+            long itemEnd = itemLength == UNDEFINED_LENGTH ? UNDEFINED_LENGTH : in.position() + itemLength;
+            readDataSet(item, implicit, itemEnd, depth, charset, false);
+            items.add(item);
+        }
+        if (in.position() > end) {
+            throw new DicomFormatException("sequence item crosses the end of its sequence at byte " + end);
+        }
+        return items;
+    }
+
+    /** Fragment items up to the Sequence Delimitation Item (PS3.5 A.4), skipped. */
+    private void skipFragments() throws IOException {
+        while (true) {
+            int tag = in.readUInt16("fragments") << 16 | in.readUInt16("fragments");
+            long length = length(in.readInt32("fragments"));
+            if (tag == SEQUENCE_DELIMITATION) {
+                return;
+            }
+            if (tag != ITEM || length == UNDEFINED_LENGTH) {
+                throw new DicomFormatException("unexpected " + tagString(tag) + " in encapsulated pixel data");
+            }
+            in.skip(length, "fragment");
+        }
+    }
+
+    /**
+     * Pixel Data is where reading stops: its header has been read, not a byte of its value. Implicit VR has no
+     * VR to copy: OW for more than 8 bits allocated, else OB (the bytes are the same in little endian).
+     */
+    private void putPixelData(ObjectNode target, Header h) throws DicomFormatException {
+        String vr = h.vr;
+        if (vr == null) {
+            vr = switch (h.tag) {
+                case FLOAT_PIXEL_DATA -> "OF";
+                case DOUBLE_FLOAT_PIXEL_DATA -> "OD";
+                default -> target.path(key(BITS_ALLOCATED)).path("Value").path(0).asInt(0) > 8 ? "OW" : "OB";
+            };
+        }
+        ObjectNode attribute = h.length == 0 ? attribute(vr) : bulkData(h.tag, vr, true);
+        if (attribute != null) {
+            countAttribute();
+            target.set(key(h.tag), attribute);
+        }
+    }
+
+    /** PS3.18 F.2.6: a BulkDataURI, only at the top level, where prefix + tag names the value. */
+    private ObjectNode bulkData(int tag, String vr, boolean topLevel) {
+        if (!topLevel || bulkDataUriPrefix == null || !BULK_DATA_VRS.contains(vr)) {
+            return null;
+        }
+        ObjectNode attribute = attribute(vr);
+        attribute.put("BulkDataURI", bulkDataUriPrefix + key(tag));
+        return attribute;
+    }
+
+    private byte[] readValue(Header h) throws IOException {
+        keptBytes += h.length;
+        if (keptBytes > limits.maxTotalBytes()) {
+            throw new DicomFormatException("data set values exceed " + limits.maxTotalBytes() + " bytes");
+        }
+        return in.readBytes((int) h.length, "value of " + tagString(h.tag));
+    }
+
+    private void countAttribute() throws DicomFormatException {
+        if (++attributes > limits.maxAttributes()) {
+            throw new DicomFormatException("more than " + limits.maxAttributes() + " attributes and items");
+        }
+    }
+
+    // ---- PS3.18 F.2.3, F.2.4: values ----
+
+    /** The Value array of a non-empty value, or null when it holds nothing but padding. */
+    private static ArrayNode values(String vr, byte[] value, Charset charset, int tag) throws DicomFormatException {
+        return switch (vr) {
+            case "US", "SS", "UL", "SL", "FL", "FD", "SV", "UV", "AT" -> numbers(vr, value, tag);
+            default -> strings(vr, new String(value, charset));
+        };
+    }
+
+    private static ArrayNode numbers(String vr, byte[] value, int tag) throws DicomFormatException {
+        int size = switch (vr) {
+            case "US", "SS" -> 2;
+            case "FD", "SV", "UV" -> 8;
+            default -> 4;
+        };
+        if (value.length % size != 0) {
+            throw new DicomFormatException("length " + value.length + " of " + vr + " value " + tagString(tag)
+                    + " is not a multiple of " + size);
+        }
+        ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);
+        ArrayNode values = NODES.arrayNode(value.length / size);
+        while (b.hasRemaining()) {
+            switch (vr) {
+                case "US" -> values.add(Short.toUnsignedInt(b.getShort()));
+                case "SS" -> values.add(b.getShort());
+                case "UL" -> values.add(Integer.toUnsignedLong(b.getInt()));
+                case "SL" -> values.add(b.getInt());
+                case "FL" -> addFloatingPoint(values, b.getFloat());
+                case "FD" -> addFloatingPoint(values, b.getDouble());
+                case "SV" -> values.add(b.getLong());
+                case "UV" -> {
+                    long v = b.getLong();
+                    values.add(v >= 0 ? NODES.numberNode(v) : NODES.numberNode(
+                            BigInteger.valueOf(v).add(BigInteger.ONE.shiftLeft(64))));
+                }
+                default -> { // AT: group and element (PS3.5 6.2), written as in the JSON keys (PS3.18 F.2.3)
+                    int group = Short.toUnsignedInt(b.getShort());
+                    values.add(key(group << 16 | Short.toUnsignedInt(b.getShort())));
+                }
+            }
+        }
+        return values;
+    }
+
+    /** JSON numbers cannot be NaN or infinite; those become the strings Java and JavaScript print for them. */
+    private static void addFloatingPoint(ArrayNode values, double v) {
+        if (Double.isFinite(v)) {
+            values.add(v);
+        } else {
+            values.add(Double.toString(v));
+        }
+    }
+
+    private static void addFloatingPoint(ArrayNode values, float v) {
+        if (Float.isFinite(v)) {
+            values.add(v); // a float node prints the shortest decimal of the float (0.001, not 0.0010000000474974513)
+        } else {
+            values.add(Float.toString(v));
+        }
+    }
+
+    /**
+     * Text values (PS3.5 6.2): split at backslashes unless single-valued (PS3.5 6.4), padding trimmed. Empty
+     * values among several are null (PS3.18 F.2.5). IS and DS become JSON numbers; one that does not parse stays
+     * a string, which PS3.18 Table F.2.3-1 allows for them.
+     */
+    private static ArrayNode strings(String vr, String text) {
+        boolean keepLeading = LEADING_SPACES_KEPT.contains(vr);
+        if (trim(text, keepLeading).isEmpty()) {
+            return null;
+        }
+        String[] parts = SINGLE_VALUED_TEXT.contains(vr) ? new String[] {text} : text.split("\\\\", -1);
+        ArrayNode values = NODES.arrayNode(parts.length);
+        for (String part : parts) {
+            String v = trim(part, keepLeading);
+            if (v.isEmpty()) {
+                values.addNull();
+                continue;
+            }
+            switch (vr) {
+                case "IS" -> values.add(integerString(v));
+                case "DS" -> values.add(decimalString(v));
+                case "PN" -> values.add(personName(v));
+                default -> values.add(v);
+            }
+        }
+        return values;
+    }
+
+    private static JsonNode integerString(String v) {
+        try {
+            return NODES.numberNode(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            return NODES.textNode(v);
+        }
+    }
+
+    private static JsonNode decimalString(String v) {
+        try {
+            // DecimalNode keeps the number as written; JsonNodeFactory would strip zeros (100 -> 1E+2).
+            return DecimalNode.valueOf(new BigDecimal(v));
+        } catch (NumberFormatException e) {
+            return NODES.textNode(v);
+        }
+    }
+
+    /** PS3.18 F.2.2: the non-empty component groups of a name (PS3.5 6.2.1), which '=' separates. */
+    private static JsonNode personName(String v) {
+        String[] groups = v.split("=", -1);
+        String[] names = {"Alphabetic", "Ideographic", "Phonetic"};
+        ObjectNode name = NODES.objectNode();
+        for (int i = 0; i < Math.min(groups.length, names.length); i++) {
+            String group = trim(groups[i], false);
+            if (!group.isEmpty()) {
+                name.put(names[i], group);
+            }
+        }
+        return name.isEmpty() ? NODES.nullNode() : name;
+    }
+
+    /** Without trailing spaces and NULs (PS3.5 6.2 padding) and, unless kept, leading spaces. */
+    private static String trim(String s, boolean keepLeading) {
+        int end = s.length();
+        while (end > 0 && (s.charAt(end - 1) == ' ' || s.charAt(end - 1) == 0)) {
+            end--;
+        }
+        int start = 0;
+        while (!keepLeading && start < end && s.charAt(start) == ' ') {
+            start++;
+        }
+        return s.substring(start, end);
+    }
+
+    /**
+     * The character set of the text values that follow (PS3.3 C.12.1.1.2). Only the default repertoire, ISO_IR
+     * 100 and ISO_IR 192 are really supported. Everything else (other single-byte sets, ISO 2022 code extensions,
+     * GB18030, ...) is decoded as ISO-8859-1: ASCII comes out right and no byte is lost. The default repertoire
+     * is decoded as ISO-8859-1 too: identical for ASCII, and files that put Latin-1 in without saying so (the
+     * usual mistake) read as their authors meant, as Orthanc's default encoding (Latin1) reads them.
+     */
+    private static Charset charset(ObjectNode specificCharacterSet) {
+        JsonNode values = specificCharacterSet.path("Value");
+        String first = values.path(0).asText("");
+        if (values.size() == 1 && first.equals("ISO_IR 192")) {
+            return StandardCharsets.UTF_8;
+        }
+        return StandardCharsets.ISO_8859_1; // ISO_IR 6, ISO_IR 100, empty and the rest
+    }
+
+    // ---- JSON helpers ----
+
+    private static ObjectNode attribute(String vr) {
+        ObjectNode attribute = NODES.objectNode();
+        attribute.put("vr", vr);
+        return attribute;
+    }
+
+    private static ObjectNode sequence(ArrayNode items) {
+        ObjectNode attribute = attribute("SQ");
+        if (!items.isEmpty()) {
+            attribute.set("Value", items);
+        }
+        return attribute;
+    }
+
+    /** Eight uppercase hexadecimal digits (PS3.18 F.2.2); sorting these strings sorts by tag. */
+    static String key(int tag) {
+        String hex = Integer.toHexString(tag).toUpperCase(Locale.ROOT);
+        return "00000000".substring(hex.length()) + hex;
+    }
+
+    private static void sortByTag(ObjectNode node) {
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
+        fields.addAll(node.properties());
+        fields.sort(Map.Entry.comparingByKey());
+        node.removeAll();
+        fields.forEach(f -> node.set(f.getKey(), f.getValue()));
+    }
+
+    static String tagString(int tag) {
+        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+    }
+
+    // ---- implicit VR: PS3.6 Table 6-1, the attributes viewers and the folder store look at ----
+
+    private static final Map<Integer, String> DICTIONARY = new HashMap<>();
+
+    private static void vr(String vr, int... tags) {
+        for (int tag : tags) {
+            DICTIONARY.put(tag, vr);
+        }
+    }
+
+    static {
+        vr("AE", 0x00080054);
+        vr("AS", 0x00101010);
+        vr("AT", 0x00280009, 0x00209165, 0x00209167);
+        vr("CS", 0x00080005, 0x00080008, 0x00080052, 0x00080056, 0x00080060, 0x00080061, 0x00080064, 0x00080068,
+                0x00080105, 0x0008010F, 0x00089007, 0x00089205, 0x00089206, 0x00089207, 0x00100040, 0x00180015,
+                0x00189004, 0x00200020, 0x00200060, 0x00200062, 0x00209311, 0x00280004, 0x00280301, 0x00280302,
+                0x00280A02, 0x00281056, 0x00282002, 0x00282110, 0x00282114, 0x0040A010, 0x0040A040, 0x00480010,
+                0x00480011, 0x00480012, 0x00480301, 0x20500020);
+        vr("DA", 0x00080012, 0x00080020, 0x00080021, 0x00080022, 0x00080023, 0x00100030, 0x00400244, 0x0040A121);
+        vr("DS", 0x00101020, 0x00101030, 0x00180050, 0x00180088, 0x00181164, 0x00200032, 0x00200037, 0x00201041,
+                0x00280030, 0x00281050, 0x00281051, 0x00281052, 0x00281053, 0x00282112, 0x0040072A, 0x0040073A,
+                0x0040074A, 0x0040A30A, 0x00480102, 0x00480111, 0x00480112, 0x00480113);
+        vr("DT", 0x0008002A, 0x0040A120);
+        vr("FL", 0x00480001, 0x00480002, 0x00480003, 0x00480014);
+        vr("IS", 0x00081160, 0x00200011, 0x00200012, 0x00200013, 0x00201206, 0x00201208, 0x00201209, 0x00280008,
+                0x00280034);
+        vr("LO", 0x00080070, 0x00080080, 0x00080104, 0x00081030, 0x0008103E, 0x00081040, 0x00081090, 0x00100020,
+                0x00100021, 0x00102201, 0x00181000, 0x00181020, 0x00181030, 0x00201040, 0x00209238, 0x00209421,
+                0x00281054, 0x00281055, 0x00321033, 0x00321060, 0x00400254, 0x00400512, 0x00400551, 0x00400600);
+        vr("LT", 0x00104000, 0x00204000);
+        vr("OB", 0x00282000);
+        vr("OD", DOUBLE_FLOAT_PIXEL_DATA);
+        vr("OF", FLOAT_PIXEL_DATA);
+        vr("OV", EXTENDED_OFFSET_TABLE, EXTENDED_OFFSET_TABLE_LENGTHS);
+        vr("OW", PIXEL_DATA); // PS3.5 A.1: Pixel Data is OW in Implicit VR (here only met inside items, e.g. icons)
+        vr("PN", 0x00080090, 0x00081050, 0x00081060, 0x00081070, 0x00100010, 0x00321032, 0x0040A123);
+        vr("SH", 0x00080050, 0x00080100, 0x00080102, 0x00080103, 0x00080201, 0x00081010, 0x00102160, 0x00200010,
+                0x00209056, 0x00400253, 0x00401001, 0x00480106);
+        vr("SL", 0x0048021E, 0x0048021F);
+        vr("SQ", 0x00080051, 0x00081032, 0x00081110, 0x00081111, 0x00081115, 0x00081140, 0x0008114A, 0x00081199,
+                0x00082112, 0x00089124, 0x00089215, 0x00101002, 0x00102202, 0x00209111, 0x00209113, 0x00209116,
+                0x00209221, 0x00209222, 0x00220016, 0x00220017, 0x00220018, 0x00220019, 0x00289110, 0x00289132,
+                0x00289145, 0x00321064, 0x00400275, 0x00400513, 0x00400518, 0x00400555, 0x00400560, 0x00400562,
+                0x00400610, 0x00400612, 0x00400620, 0x0040071A, 0x004008EA, 0x0040A043, 0x0040A168, 0x0040A300,
+                0x0040A730, 0x00480008, 0x00480100, 0x00480105, 0x00480108, 0x00480110, 0x00480120, 0x00480200,
+                0x00480207, 0x0048021A, 0x00880200, 0x04000561, 0x52009229, 0x52009230);
+        vr("ST", 0x00080081, 0x00082111, 0x00480107);
+        vr("TM", 0x00080013, 0x00080030, 0x00080031, 0x00080032, 0x00080033, 0x00100032, 0x00400245, 0x0040A122);
+        vr("UC", 0x00080119);
+        vr("UI", 0x00080014, 0x00080016, 0x00080018, 0x00080062, 0x00081150, 0x00081155, 0x00083002, 0x00089123,
+                0x0020000D, 0x0020000E, 0x00200052, 0x00200200, 0x00209161, 0x00209164, 0x00400554, 0x0040A124);
+        vr("UL", 0x00209057, 0x00209128, 0x00209157, 0x00209228, 0x00480006, 0x00480007, 0x00480302, 0x00480303);
+        vr("UR", 0x00080120, 0x00081190, 0x00287FE0);
+        vr("US", 0x00209156, 0x00209162, 0x00209163, 0x00220001, 0x00220002, 0x00220003, 0x00220004, 0x00280002,
+                0x00280006, 0x00280010, 0x00280011, 0x00280100, 0x00280101, 0x00280102, 0x00280103, 0x00480013,
+                0x00480015, 0x00480201, 0x00480202);
+        vr("UT", 0x00400602, 0x0040A160);
+    }
+
+    /**
+     * The VR of an attribute in Implicit VR: from the dictionary; LO for Private Creator elements (PS3.5 7.8.1);
+     * UL for Group Length (PS3.5 7.2); UN for everything else, which then goes out as InlineBinary.
+     */
+    static String implicitVr(int tag) {
+        String vr = DICTIONARY.get(tag);
+        if (vr != null) {
+            return vr;
+        }
+        int element = tag & 0xFFFF;
+        if (element == 0) {
+            return "UL";
+        }
+        if ((tag >>> 16 & 1) == 1 && element >= 0x0010 && element <= 0x00FF) {
+            return "LO";
+        }
+        return "UN";
+    }
+}
