@@ -66,7 +66,6 @@ public final class DicomJsonReader {
     private static final int TRANSFER_SYNTAX_UID = 0x00020010;
     private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
     private static final int AVAILABLE_TRANSFER_SYNTAX_UID = 0x00083002;
-    private static final int BITS_ALLOCATED = 0x00280100;
     private static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
     private static final int EXTENDED_OFFSET_TABLE_LENGTHS = 0x7FE00002;
     private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
@@ -379,18 +378,11 @@ public final class DicomJsonReader {
     }
 
     /**
-     * Pixel Data is where reading stops: its header has been read, not a byte of its value. Implicit VR has no
-     * VR to copy: OW for more than 8 bits allocated, else OB (the bytes are the same in little endian).
+     * Pixel Data is where reading stops: its header has been read, not a byte of its value. In implicit VR the
+     * dictionary has its VR: OW, OF or OD (PS3.5 A.1: OW whatever Bits Allocated says).
      */
     private void putPixelData(ObjectNode target, Header h) throws DicomFormatException {
-        String vr = h.vr;
-        if (vr == null) {
-            vr = switch (h.tag) {
-                case FLOAT_PIXEL_DATA -> "OF";
-                case DOUBLE_FLOAT_PIXEL_DATA -> "OD";
-                default -> target.path(key(BITS_ALLOCATED)).path("Value").path(0).asInt(0) > 8 ? "OW" : "OB";
-            };
-        }
+        String vr = h.vr != null ? h.vr : implicitVr(h.tag);
         ObjectNode attribute = h.length == 0 ? attribute(vr) : bulkData(h.tag, vr, true);
         if (attribute != null) {
             countAttribute();
@@ -641,7 +633,7 @@ public final class DicomJsonReader {
         vr("OD", DOUBLE_FLOAT_PIXEL_DATA);
         vr("OF", FLOAT_PIXEL_DATA);
         vr("OV", EXTENDED_OFFSET_TABLE, EXTENDED_OFFSET_TABLE_LENGTHS);
-        vr("OW", PIXEL_DATA); // PS3.5 A.1: Pixel Data is OW in Implicit VR (here only met inside items, e.g. icons)
+        vr("OW", PIXEL_DATA); // PS3.5 A.1: Pixel Data is OW in Implicit VR
         vr("PN", 0x00080090, 0x00081050, 0x00081060, 0x00081070, 0x00100010, 0x00321032, 0x0040A123);
         vr("SH", 0x00080050, 0x00080100, 0x00080102, 0x00080103, 0x00080201, 0x00081010, 0x00102160, 0x00200010,
                 0x00209056, 0x00400253, 0x00401001, 0x00480106);
