@@ -388,7 +388,7 @@ class DicomJsonReaderTest {
 
         // far deeper than any stack: still the same one-line answer, no StackOverflowError
         e = assertThrows(DicomFormatException.class,
-                () -> read(TestFiles.part10(TestFiles.EXPLICIT, nested(200_000)), null));
+                () -> read(TestFiles.part10(TestFiles.EXPLICIT, nested(20_000)), null));
         assertEquals("sequences nested deeper than 64", e.getMessage());
     }
 
@@ -666,6 +666,8 @@ class DicomJsonReaderTest {
         byte[] file = sampleFile(explicit);
         Random random = new Random(42);
         int failures = 0;
+        // small limits: a corrupted length then costs a few KiB, not a 1 MiB buffer, per run
+        DicomJsonReader.Limits limits = new DicomJsonReader.Limits(4096, 4096, 1 << 20, 10_000, 16);
         for (int run = 0; run < 3000; run++) {
             byte[] corrupt = file.clone();
             for (int flips = 1 + random.nextInt(4); flips > 0; flips--) {
@@ -674,7 +676,7 @@ class DicomJsonReaderTest {
                 corrupt[at] = (byte) (random.nextBoolean() ? random.nextInt(256) : 0xFF);
             }
             try {
-                ObjectNode json = read(corrupt, PREFIX);
+                ObjectNode json = DicomJsonReader.read(new ByteArrayInputStream(corrupt), PREFIX, limits);
                 MAPPER.writeValueAsString(json); // and what comes out can be written
             } catch (DicomFormatException e) {
                 failures++;
