@@ -1,5 +1,7 @@
 package org.framecache.proxy;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +27,8 @@ import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
 import org.framecache.proxy.cache.TieredByteCache;
 import org.framecache.proxy.http.ErrorResponse;
+import org.framecache.proxy.local.DicomFolder;
+import org.framecache.proxy.local.DicomFolderComponent;
 import org.framecache.proxy.http.AccessLog;
 import org.framecache.proxy.http.ClientHeaderFilter;
 import org.framecache.proxy.http.Cors;
@@ -121,6 +125,10 @@ public class ProxyConfiguration implements CamelConfiguration {
     long decisionTtlSeconds;
     @PropertyInject("auth.hmac-key")
     String hmacKey;
+    @PropertyInject("local-store.folder")
+    String localFolder;
+    /** What the cache keys name the store by: its URL, or the folder's path. */
+    private String storeIdentity;
 
     @BindToRegistry
     public AcceptNegotiator acceptNegotiator() {
@@ -170,6 +178,10 @@ public class ProxyConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Registry registry = context.getRegistry();
+        storeIdentity = upstreamUrl;
+        if (!localFolder.isBlank()) {
+            useLocalStore(context);
+        }
         // With the management server on a port of its own there are two Vert.x servers, and the engine would
         // attach the routes to the default port's router; name the main server's port explicitly.
         // The port is the one the main server really uses (which an environment override may have changed).
@@ -203,7 +215,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         ByteCache cache = redisUrl == null || redisUrl.isBlank() ? memory
                 : new TieredByteCache(memory, new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis,
                         redisMaxConnections, Duration.ofMillis(redisRetryMillis)));
-        FrameCache frameCache = new FrameCache(cache, keyPrefix, upstreamUrl);
+        FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity);
         registry.bind("frameCache", frameCache);
         StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);
         registry.bind("storedSyntaxes", storedSyntaxes);
@@ -258,6 +270,25 @@ public class ProxyConfiguration implements CamelConfiguration {
 
         LOG.info("Frames from {} cached in {}; rendered fallback {}", upstreamUrl, frameCache.describe(),
                 renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");
+    }
+
+    /**
+     * A folder of DICOM files as the store: indexed now, and the proxy's upstream (for the routes too) is the
+     * {@link DicomFolderComponent} endpoint over it, called in process.
+     */
+    private void useLocalStore(CamelContext context) {
+        Path root = Path.of(localFolder.strip()).toAbsolutePath().normalize();
+        DicomFolder folder;
+        try {
+            folder = DicomFolder.index(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot index local-store.folder " + root + ": " + e.getMessage(), e);
+        }
+        context.addComponent(DicomFolderComponent.SCHEME, new DicomFolderComponent(folder));
+        upstreamUrl = DicomFolderComponent.SCHEME + "://local";
+        storeIdentity = DicomFolderComponent.SCHEME + ":" + root;
+        context.getPropertiesComponent().addOverrideProperty("proxy.upstream-url", upstreamUrl);
+        LOG.info("Store: the DICOM files in {} ({} instances)", root, folder.allInstances().size());
     }
 
     private static List<String> list(String commaSeparated) {
