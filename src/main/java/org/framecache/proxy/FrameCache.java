@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import org.apache.camel.ExchangeProperty;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,7 +37,7 @@ public final class FrameCache {
      * Puts every cached frame of the request into it (one round trip); the fallback representation is looked up
      * only for frames the chosen one lacks. What stays missing goes to the store.
      */
-    public void lookup(FrameRequest request) {
+    public void lookup(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         found(request, request.distinctFrames(), request.getRepresentation());
         int[] missing = request.getMissing();
         if (request.getFallback() != null && missing.length > 0) {

@@ -14,6 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * forward, and the frames found so far (cache hits, then fetched ones).
  */
 public final class FrameRequest {
+    /** The exchange property holding the request, which the route's beans take it from. */
+    public static final String PROPERTY = "frameRequest";
+
     private final String study;
     private final String series;
     private final String instance;

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import org.apache.camel.ExchangeProperty;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +89,7 @@ public final class InFlightFrames {
     }
 
     /** Before answering: collects the frames other requests fetched for this one. */
-    public void await(FrameRequest request) {
+    public void await(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         // a copy: each frame received leaves the request's awaited map
         for (Map.Entry<Integer, CompletableFuture<CachedFrame>> awaited : List.copyOf(request.getAwaited().entrySet())) {

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import org.apache.camel.ExchangeProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ public final class InstanceAccess {
      * True when the store must be asked (no remembered decision). A remembered refusal is answered at once with
      * the store's status; a remembered acceptance checks the frame numbers.
      */
-    public boolean mustAskStore(FrameRequest request) {
+    public boolean mustAskStore(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         Decision decision = decisions.getIfPresent(decisionKey(request));
         if (decision != null && decision.status() != 200) {
             remembered.increment();

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import org.apache.camel.ExchangeProperty;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -66,7 +67,7 @@ public final class InstancePrefetcher {
     }
 
     /** On the request path, after the claim: queue a job when this is the instance's first stored-bytes miss here. */
-    public void consider(FrameRequest request) {
+    public void consider(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         if (!request.getRepresentation().isStored() || request.getMissing().length == 0) {
             return;
         }

@@ -230,6 +230,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
                 Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
         registry.bind("inFlightFrames", inFlight);
+        registry.bind("requestCompletion", new RequestCompletion(inFlight, accessLog));
         try {
             context.addService(new ServiceSupport() {
                 @Override

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import org.apache.camel.ExchangeProperty;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,7 +28,7 @@ public final class StoredSyntaxes {
      * True when the stored syntax is unknown and the client lists several raw syntaxes: which one to ask for
      * depends on how the instance is stored, so one frame is fetched as stored first ({@link #probeFor}).
      */
-    public boolean mustProbe(FrameRequest request) {
+    public boolean mustProbe(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         if (request.getRepresentation().isStored() || syntaxes.getIfPresent(request.instancePath()) != null
                 || probed.getIfPresent(request.instancePath()) != null) {
             return false;
@@ -45,7 +46,7 @@ public final class StoredSyntaxes {
     }
 
     /** Before the cache lookup: switch to the stored bytes when they satisfy an acceptable representation. */
-    public void choose(FrameRequest request) {
+    public void choose(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         String stored = syntaxes.getIfPresent(request.instancePath());
         if (stored == null || request.getRepresentation().isStored()) {
             return;

@@ -1,0 +1,35 @@
+package org.framecache.proxy;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.framecache.proxy.http.AccessLog;
+
+/**
+ * What must happen when an inbound request is done, whatever happened to it: frames it claimed go to the
+ * requests waiting for them (or their failure does), and the access log and audit get their line. Registered by
+ * a route step as a completion of the exchange's unit of work, so it runs once the answer has been handed to
+ * the server: unlike {@code onCompletion} in the route, it needs no copy of the exchange and no sub-route per
+ * request, and the client does not wait for the log line.
+ */
+public final class RequestCompletion {
+    private final InFlightFrames inFlight;
+    private final AccessLog accessLog;
+
+    public RequestCompletion(InFlightFrames inFlight, AccessLog accessLog) {
+        this.inFlight = inFlight;
+        this.accessLog = accessLog;
+    }
+
+    public void register(Exchange exchange) {
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                try {
+                    inFlight.release(done);
+                } finally {
+                    accessLog.record(done);
+                }
+            }
+        });
+    }
+}
