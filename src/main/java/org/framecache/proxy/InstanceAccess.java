@@ -1,6 +1,5 @@
 package org.framecache.proxy;
 
-import org.apache.camel.ExchangeProperty;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +9,11 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
 import javax.crypto.Mac;
@@ -44,12 +48,19 @@ public final class InstanceAccess {
     private final LongAdder allowedByStore = new LongAdder();
     private final LongAdder refusedByStore = new LongAdder();
     private final LongAdder remembered = new LongAdder();
+    private final LongAdder awaited = new LongAdder();
+    /** (caller, instance) → completed when the request asking the store for it is done. */
+    private final Map<String, CompletableFuture<Void>> asking = new ConcurrentHashMap<>();
+    private static final String ASKING_PROPERTY = "askingStoreForAccess";
+    private final long waitMillis;
 
     /**
      * @param perCaller false for stores that need no authentication: one decision per instance for everyone
      * @param hmacKey   secret for credential fingerprints; empty = a random key for this process
      */
-    public InstanceAccess(boolean perCaller, Duration decisionTtl, Duration metadataTtl, String hmacKey) {
+    public InstanceAccess(boolean perCaller, Duration decisionTtl, Duration metadataTtl, String hmacKey,
+                          long waitMillis) {
+        this.waitMillis = waitMillis;
         this.perCaller = perCaller;
         this.decisions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(decisionTtl).build();
         this.frameCounts = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(metadataTtl).build();
@@ -59,26 +70,78 @@ public final class InstanceAccess {
 
     /**
      * True when the store must be asked (no remembered decision). A remembered refusal is answered at once with
-     * the store's status; a remembered acceptance checks the frame numbers.
+     * the store's status; a remembered acceptance checks the frame numbers. While one request asks the store for
+     * a (caller, instance), the others for the same wait for its answer instead of asking too (when a decision
+     * expires under load, one metadata call, not one per request in flight).
      */
-    public boolean mustAskStore(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
-        Decision decision = decisions.getIfPresent(decisionKey(request));
+    public boolean mustAskStore(Exchange exchange) {
+        FrameRequest request = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
+        String key = decisionKey(request);
+        if (decided(request, key)) {
+            return false;
+        }
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> other = asking.putIfAbsent(key, mine);
+        if (other == null) {
+            exchange.setProperty(ASKING_PROPERTY, key);
+            return true;
+        }
+        try {
+            other.get(waitMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        } catch (ExecutionException | TimeoutException e) {
+            return true; // the other request learned nothing in time: ask the store ourselves
+        }
+        if (decided(request, key)) {
+            awaited.increment();
+            return false;
+        }
+        return true;
+    }
+
+    /** True when a remembered acceptance covers the request; throws a remembered refusal; false when unknown. */
+    private boolean decided(FrameRequest request, String key) {
+        Decision decision = decisions.getIfPresent(key);
         if (decision != null && decision.status() != 200) {
             remembered.increment();
             throw refusal(decision);
         }
         Integer frames = frameCounts.getIfPresent(request.instancePath());
         if (decision == null || frames == null) {
-            return true;
+            return false;
         }
         remembered.increment();
         checkFrameNumbers(request, frames);
-        return false;
+        return true;
+    }
+
+    /**
+     * When the request is done, however its call to the store went: the requests waiting for what this one would
+     * learn stop waiting (they find the decision it recorded, or ask themselves).
+     */
+    public void doneAsking(Exchange exchange) {
+        String key = exchange.removeProperty(ASKING_PROPERTY) instanceof String k ? k : null;
+        if (key != null) {
+            CompletableFuture<Void> pending = asking.remove(key);
+            if (pending != null) {
+                pending.complete(null);
+            }
+        }
     }
 
     /** After the metadata call: remembers the store's answer, then accepts or refuses the request. */
     public void record(Exchange exchange) {
-        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        try {
+            recordAnswer(exchange);
+        } finally {
+            doneAsking(exchange);
+        }
+    }
+
+    private void recordAnswer(Exchange exchange) {
+        FrameRequest request = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
         Message answer = exchange.getMessage();
         int status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         switch (status) {
@@ -118,6 +181,11 @@ public final class InstanceAccess {
     /** Requests decided from a remembered decision, without asking the store. */
     public long getRemembered() {
         return remembered.sum();
+    }
+
+    /** Requests decided by waiting for another request that was asking the store for the same. */
+    public long getAwaited() {
+        return awaited.sum();
     }
 
     /** HMAC of the forwarded credentials; never the credentials themselves. */

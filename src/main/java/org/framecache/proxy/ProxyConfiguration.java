@@ -205,7 +205,8 @@ public class ProxyConfiguration implements CamelConfiguration {
                 list(forwardHeaders), renderedFallback));
 
         Duration ttl = Duration.ofSeconds(ttlSeconds);
-        InstanceAccess access = new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl, hmacKey);
+        InstanceAccess access = new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl, hmacKey,
+                coalesceWaitMillis);
         registry.bind("instanceAccess", access);
         AccessLog accessLog = new AccessLog(context.createProducerTemplate(), access, accessLogEndpoint, auditEndpoint,
                 accessLogFormat);
@@ -230,7 +231,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
                 Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
         registry.bind("inFlightFrames", inFlight);
-        registry.bind("requestCompletion", new RequestCompletion(inFlight, accessLog));
+        registry.bind("requestCompletion", new RequestCompletion(inFlight, access, accessLog));
         try {
             context.addService(new ServiceSupport() {
                 @Override

@@ -31,6 +31,7 @@ final class ProxyMetrics {
         decisions(meters, "allowed-by-store", access, InstanceAccess::getAllowedByStore);
         decisions(meters, "refused-by-store", access, InstanceAccess::getRefusedByStore);
         decisions(meters, "remembered", access, InstanceAccess::getRemembered);
+        decisions(meters, "awaited", access, InstanceAccess::getAwaited);
         served(meters, "cache", cache, FrameCache::getHits);
         served(meters, "upstream", cache, FrameCache::getFetched);
         served(meters, "rendered-fallback", cache, FrameCache::getFetchedAsFallback);

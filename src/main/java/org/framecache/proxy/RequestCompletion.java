@@ -5,18 +5,21 @@ import org.apache.camel.support.SynchronizationAdapter;
 import org.framecache.proxy.http.AccessLog;
 
 /**
- * What must happen when an inbound request is done, whatever happened to it: frames it claimed go to the
- * requests waiting for them (or their failure does), and the access log and audit get their line. Registered by
+ * What must happen when an inbound request is done, whatever happened to it: requests waiting for the access
+ * decision it was asking the store for, and for frames it claimed, stop waiting (with the answer or the failure),
+ * and the access log and audit get their line. Registered by
  * a route step as a completion of the exchange's unit of work, so it runs once the answer has been handed to
  * the server: unlike {@code onCompletion} in the route, it needs no copy of the exchange and no sub-route per
  * request, and the client does not wait for the log line.
  */
 public final class RequestCompletion {
     private final InFlightFrames inFlight;
+    private final InstanceAccess access;
     private final AccessLog accessLog;
 
-    public RequestCompletion(InFlightFrames inFlight, AccessLog accessLog) {
+    public RequestCompletion(InFlightFrames inFlight, InstanceAccess access, AccessLog accessLog) {
         this.inFlight = inFlight;
+        this.access = access;
         this.accessLog = accessLog;
     }
 
@@ -25,6 +28,7 @@ public final class RequestCompletion {
             @Override
             public void onDone(Exchange done) {
                 try {
+                    access.doneAsking(done);
                     inFlight.release(done);
                 } finally {
                     accessLog.record(done);

@@ -62,6 +62,23 @@ class CoalescingTest extends FakeStoreTestSupport {
         assertEquals(0, inFlight.inFlightCount(), "every claim was released");
     }
 
+    @Test
+    void concurrentRequestsWithoutAnAccessDecisionAskTheStoreOnce() {
+        byte[] frame = "access-once".getBytes(StandardCharsets.US_ASCII);
+        store.answerFrames(Answer.of(200, "multipart/related; boundary=b3", multipart("b3", true, new Part(JPEG_PART, frame))));
+        store.delay(300);
+        String instance = "1.2.3.4.300";
+        try {
+            for (HttpResponse<byte[]> response : concurrently(32, framesUrl("1.2.3", "1.2.3.4", instance, "2"))) {
+                assertEquals(200, response.statusCode(), new String(response.body()));
+            }
+        } finally {
+            store.delay(0);
+        }
+        long metadataCalls = store.requests().stream().filter(r -> r.contains("/instances/" + instance + "/metadata")).count();
+        assertEquals(1, metadataCalls, "one access check for 32 concurrent requests: " + store.requests());
+    }
+
     private InFlightFrames inFlightFrames() {
         return context.getRegistry().lookupByNameAndType("inFlightFrames", InFlightFrames.class);
     }
