@@ -2,6 +2,9 @@ package org.framecache.proxy;
 
 import java.util.concurrent.TimeUnit;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -22,8 +25,11 @@ final class ProxyMetrics {
 
     static void bind(MeterRegistry meters, UpstreamCallCounter calls, InFlightFrames inFlight, UpstreamBreaker breaker,
                      FrameCache cache, InstanceAccess access, AccessLog accessLog) {
-        accessLog.setRequestCounter((route, status) -> meters.counter("dicomweb.requests", "route", String.valueOf(route),
-                "status", Integer.toString(status)).increment());
+        // one Counter per (route, status), looked up without building a meter id per request
+        Map<String, Counter> requests = new ConcurrentHashMap<>();
+        accessLog.setRequestCounter((route, status) -> requests.computeIfAbsent(route + " " + status,
+                key -> meters.counter("dicomweb.requests", "route", String.valueOf(route), "status",
+                        Integer.toString(status))).increment());
         Gauge.builder("dicomweb.cache.memory.bytes", cache, FrameCache::sizeInBytes)
                 .description("bytes held by the in-process frame cache").register(meters);
         FunctionCounter.builder("dicomweb.cache.evictions", cache, FrameCache::evictions)
