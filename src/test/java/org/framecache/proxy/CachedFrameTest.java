@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -111,12 +112,21 @@ class CachedFrameTest {
     }
 
     @Test
-    void decodeCopiesTheFrameBytes() {
-        byte[] value = new CachedFrame("a/b", new byte[] {5, 6}).encode();
+    void decodedFramePointsIntoTheValueAndIsCopiedOnlyWhenAskedFor() {
+        byte[] value = new CachedFrame("a/b", new byte[] {5, 6, 7}).encode();
         CachedFrame decoded = CachedFrame.decode(value);
-        value[value.length - 1] = 0;
 
-        assertArrayEquals(new byte[] {5, 6}, decoded.bytes());
-        assertEquals("a/b", new String(Arrays.copyOfRange(value, 3, 6), StandardCharsets.UTF_8));
+        java.nio.ByteBuffer view = decoded.buffer();
+        assertEquals(3, decoded.length());
+        assertEquals(3, view.remaining());
+        assertEquals(3, view.capacity(), "a view of the frame alone, not of the whole value");
+        assertTrue(view.isReadOnly());
+        value[value.length - 1] = 9;
+        assertEquals(9, view.get(2), "no copy: the view is the cache value's own bytes");
+
+        byte[] copy = decoded.bytes();
+        copy[0] = 0;
+        assertArrayEquals(new byte[] {5, 6, 9}, decoded.bytes(), "bytes() is a copy");
+        assertArrayEquals(new byte[] {5, 6, 9}, CachedFrame.decode(decoded.encode()).bytes(), "re-encodes the frame only");
     }
 }

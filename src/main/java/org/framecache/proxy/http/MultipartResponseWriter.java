@@ -3,6 +3,7 @@ package org.framecache.proxy.http;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.camel.Exchange;
@@ -29,22 +30,28 @@ public final class MultipartResponseWriter {
         this.cacheControl = cacheControl;
     }
 
+    /** The answer of a frames request whose frames are all found: its content type and body. */
+    public record Answer(String contentType, ByteBuffer body) {
+    }
+
     public void frames(Exchange exchange) {
-        FrameRequest request = UpstreamRequest.frameRequest(exchange);
+        respond(exchange.getMessage(), frames(UpstreamRequest.frameRequest(exchange)));
+    }
+
+    public Answer frames(FrameRequest request) {
         int[] frames = request.getFrames();
         String[] types = new String[frames.length];
         String[] locations = new String[frames.length];
-        byte[][] bodies = new byte[frames.length][];
+        ByteBuffer[] bodies = new ByteBuffer[frames.length];
         String location = request.getPublicBaseUrl() + request.instancePath() + "/frames/";
         for (int i = 0; i < frames.length; i++) {
             CachedFrame frame = request.get(frames[i]);
             types[i] = partContentType(frame.contentType());
             locations[i] = location + frames[i];
-            bodies[i] = frame.bytes();
+            bodies[i] = frame.buffer();
         }
         String boundary = newBoundary();
-        ByteBuffer body = multipart(boundary, types, locations, bodies);
-        respond(exchange.getMessage(), multipartType(types[0], boundary), body);
+        return new Answer(multipartType(types[0], boundary), multipart(boundary, types, locations, bodies));
     }
 
     /**
@@ -52,13 +59,21 @@ public final class MultipartResponseWriter {
      * Content-Length, starting with the boundary (no preamble). Each body is copied once.
      */
     public static ByteBuffer multipart(String boundary, String[] types, String[] locations, byte[][] bodies) {
+        ByteBuffer[] buffers = new ByteBuffer[bodies.length];
+        for (int i = 0; i < bodies.length; i++) {
+            buffers[i] = ByteBuffer.wrap(bodies[i]);
+        }
+        return multipart(boundary, types, locations, buffers);
+    }
+
+    private static ByteBuffer multipart(String boundary, String[] types, String[] locations, ByteBuffer[] bodies) {
         byte[][] heads = new byte[bodies.length][];
         long size = 0;
         for (int i = 0; i < bodies.length; i++) {
             heads[i] = ("--" + boundary + "\r\nContent-Type: " + types[i]
                     + (locations[i] == null ? "" : "\r\nContent-Location: " + locations[i])
-                    + "\r\nContent-Length: " + bodies[i].length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            size += heads[i].length + bodies[i].length + CRLF.length;
+                    + "\r\nContent-Length: " + bodies[i].remaining() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            size += heads[i].length + bodies[i].remaining() + CRLF.length;
         }
         byte[] close = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
         if (size + close.length > MAX_RESPONSE_BYTES) {
@@ -67,32 +82,41 @@ public final class MultipartResponseWriter {
         }
         ByteBuffer body = ByteBuffer.allocate((int) size + close.length);
         for (int i = 0; i < bodies.length; i++) {
-            body.put(heads[i]).put(bodies[i]).put(CRLF);
+            body.put(heads[i]).put(bodies[i].duplicate()).put(CRLF);
         }
         return body.put(close).flip();
     }
 
     public void rendered(Exchange exchange) {
-        FrameRequest request = UpstreamRequest.frameRequest(exchange);
-        CachedFrame frame = request.get(request.getFrames()[0]);
-        respond(exchange.getMessage(), frame.contentType(), ByteBuffer.wrap(frame.bytes()));
+        respond(exchange.getMessage(), rendered(UpstreamRequest.frameRequest(exchange)));
     }
 
-    private void respond(Message message, String contentType, ByteBuffer body) {
+    /** The single image of a rendered request, as found (no copy). */
+    public Answer rendered(FrameRequest request) {
+        CachedFrame frame = request.get(request.getFrames()[0]);
+        return new Answer(frame.contentType(), frame.buffer());
+    }
+
+    /** The headers of every successful frames or rendered answer, besides Content-Type and Content-Length. */
+    public void headers(BiConsumer<String, String> header) {
+        header.accept("Vary", "Accept");
+        if (!cacheControl.isEmpty()) {
+            header.accept("Cache-Control", cacheControl);
+        }
+    }
+
+    private void respond(Message message, Answer answer) {
         boolean head = InboundMethod.isHead(message.getExchange());
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        message.setHeader(Exchange.CONTENT_TYPE, contentType);
-        message.setHeader("Vary", "Accept");
-        if (!cacheControl.isEmpty()) {
-            message.setHeader("Cache-Control", cacheControl);
-        }
+        message.setHeader(Exchange.CONTENT_TYPE, answer.contentType());
+        headers(message::setHeader);
         if (head) {
             // the server would send a body even for HEAD (RFC 9110 §9.3.2): send its length only
-            message.setHeader("Content-Length", body.remaining());
+            message.setHeader("Content-Length", answer.body().remaining());
             message.setBody(null);
         } else {
-            message.setBody(body);
+            message.setBody(answer.body());
         }
     }
 
