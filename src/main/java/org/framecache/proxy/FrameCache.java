@@ -45,6 +45,33 @@ public final class FrameCache {
         }
     }
 
+    /**
+     * For answers given before the route: true when every frame of the request, in its chosen representation, is
+     * in this process's tier (then they are put into the request, as cache hits); else false and the request is
+     * left as it was (the route looks it up in every tier). Never waits on the network.
+     */
+    public boolean lookupInProcess(FrameRequest request) {
+        int[] frames = request.distinctFrames();
+        List<String> keys = new ArrayList<>(frames.length);
+        for (int frame : frames) {
+            keys.add(key(request, frame, request.getRepresentation()));
+        }
+        List<byte[]> values = cache.getAllInProcess(keys);
+        CachedFrame[] found = new CachedFrame[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            found[i] = CachedFrame.decode(values.get(i));
+            if (found[i] == null) {
+                return false;
+            }
+        }
+        for (int i = 0; i < frames.length; i++) {
+            request.put(frames[i], found[i]);
+            request.countFromCache();
+            hits.increment();
+        }
+        return true;
+    }
+
     private void found(FrameRequest request, int[] frames, Representation representation) {
         List<String> keys = new ArrayList<>(frames.length);
         for (int frame : frames) {

@@ -3,7 +3,6 @@ package org.framecache.proxy;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,9 +10,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.framecache.proxy.http.InboundMethod;
+import org.framecache.proxy.http.InboundRequest;
 
 /**
  * Reads and checks an inbound WADO-RS frame request before anything else happens: the UIDs and frame list from
@@ -30,6 +31,13 @@ public final class FrameRequestParser {
     private final int maxFramesPerRequest;
     private final List<String> forwardedHeaders;
     private final boolean renderedFallback;
+    private final Cache<String, FramesAccept> negotiatedAccepts = Caffeine.newBuilder().maximumSize(256).build();
+    private static final String NO_ACCEPT = "\u0000none";
+    private static final int MAX_REMEMBERED_ACCEPT_LENGTH = 1024;
+
+    /** An Accept value, negotiated: the representation chosen, all acceptable ones, the rendered fallback (or null). */
+    private record FramesAccept(Representation representation, List<Representation> acceptable, Representation fallback) {
+    }
 
     public FrameRequestParser(AcceptNegotiator negotiator, int maxFramesPerRequest, Collection<String> forwardedHeaders,
                               boolean renderedFallback) {
@@ -42,23 +50,25 @@ public final class FrameRequestParser {
     /** GET .../frames/{frameList}: raw frames as multipart/related. */
     public FrameRequest parseFrames(Exchange exchange) {
         InboundMethod.remember(exchange);
-        Message in = exchange.getIn();
+        return parseFrames(InboundRequest.of(exchange.getIn()));
+    }
+
+    /** The same, from any view of the request (the route's message, or the server's request for in-process hits). */
+    public FrameRequest parseFrames(InboundRequest in) {
         String[] path = instanceSegments(in, false);
-        String accept = acceptOf(in);
-        Representation representation = negotiator.forFrames(accept);
-        List<Representation> acceptable = negotiator.acceptableFrames(accept);
-        // rendered JPEG is a fallback only for clients that accept baseline JPEG frames
-        boolean acceptsJpeg = acceptable.stream().anyMatch(r -> r.isStored() || r.satisfiedBy(TransferSyntaxes.JPEG_BASELINE));
-        Representation fallback = renderedFallback && acceptsJpeg ? Representation.rendered("image/jpeg", "") : null;
-        FrameRequest request = build(in, path, representation, fallback);
-        request.setAcceptable(acceptable);
+        FramesAccept accept = framesAccept(acceptOf(in));
+        FrameRequest request = build(in, path, accept.representation(), accept.fallback());
+        request.setAcceptable(accept.acceptable());
         return request;
     }
 
     /** GET .../frames/{frame}/rendered: one rendered image. */
     public FrameRequest parseRendered(Exchange exchange) {
         InboundMethod.remember(exchange);
-        Message in = exchange.getIn();
+        return parseRendered(InboundRequest.of(exchange.getIn()));
+    }
+
+    public FrameRequest parseRendered(InboundRequest in) {
         String[] path = instanceSegments(in, true);
         if (path[3].contains(",")) {
             throw ProxyException.badRequest("rendered retrieval takes a single frame number, not a list");
@@ -67,10 +77,32 @@ public final class FrameRequestParser {
         return build(in, path, representation, null);
     }
 
-    private FrameRequest build(Message in, String[] path, Representation representation, Representation fallback) {
+    /**
+     * What an Accept value means for frames. Viewers send the same few values with every request, so each is
+     * negotiated once (refusals are not kept: they throw before).
+     */
+    private FramesAccept framesAccept(String accept) {
+        String key = accept == null ? NO_ACCEPT : accept;
+        FramesAccept known = negotiatedAccepts.getIfPresent(key);
+        if (known != null) {
+            return known;
+        }
+        Representation representation = negotiator.forFrames(accept);
+        List<Representation> acceptable = List.copyOf(negotiator.acceptableFrames(accept));
+        // rendered JPEG is a fallback only for clients that accept baseline JPEG frames
+        boolean acceptsJpeg = acceptable.stream().anyMatch(r -> r.isStored() || r.satisfiedBy(TransferSyntaxes.JPEG_BASELINE));
+        Representation fallback = renderedFallback && acceptsJpeg ? Representation.rendered("image/jpeg", "") : null;
+        FramesAccept negotiated = new FramesAccept(representation, acceptable, fallback);
+        if (key.length() <= MAX_REMEMBERED_ACCEPT_LENGTH) {
+            negotiatedAccepts.put(key, negotiated);
+        }
+        return negotiated;
+    }
+
+    private FrameRequest build(InboundRequest in, String[] path, Representation representation, Representation fallback) {
         Map<String, String> forward = new LinkedHashMap<>();
         for (String name : forwardedHeaders) {
-            String value = in.getHeader(name, String.class);
+            String value = in.header(name);
             if (value != null) {
                 forward.put(name, value);
             }
@@ -80,8 +112,8 @@ public final class FrameRequestParser {
     }
 
     /** study, series, instance, frame list from ".../studies/S/series/R/instances/I/frames/F[/rendered]". */
-    private static String[] instanceSegments(Message in, boolean rendered) {
-        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
+    private static String[] instanceSegments(InboundRequest in, boolean rendered) {
+        String path = in.path();
         String[] segments = path == null ? new String[0] : path.split("/", -1);
         int end = segments.length - (rendered ? 1 : 0);
         int first = end - 8;
@@ -129,22 +161,13 @@ public final class FrameRequestParser {
     }
 
     /** The {@code accept} query parameter takes precedence over the header (PS3.18 §8.3.3.1). */
-    private static String acceptOf(Message in) {
+    private static String acceptOf(InboundRequest in) {
         String fromQuery = queryParameters(in).get("accept");
-        if (fromQuery != null) {
-            return fromQuery;
-        }
-        Object header = in.getHeader("Accept");
-        if (header instanceof Collection<?> values) {
-            List<String> parts = new ArrayList<>();
-            values.forEach(v -> parts.add(String.valueOf(v)));
-            return String.join(", ", parts);
-        }
-        return header == null ? null : header.toString();
+        return fromQuery != null ? fromQuery : in.header("Accept");
     }
 
     /** Rendered-resource query parameters other than accept, sorted, so that equal requests share a cache key. */
-    private static String renderQuery(Message in) {
+    private static String renderQuery(InboundRequest in) {
         Map<String, String> params = new TreeMap<>(queryParameters(in));
         params.remove("accept");
         StringBuilder query = new StringBuilder();
@@ -152,8 +175,8 @@ public final class FrameRequestParser {
         return query.toString();
     }
 
-    private static Map<String, String> queryParameters(Message in) {
-        String raw = in.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+    private static Map<String, String> queryParameters(InboundRequest in) {
+        String raw = in.rawQuery();
         Map<String, String> params = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return params;
@@ -183,13 +206,13 @@ public final class FrameRequestParser {
     }
 
     /** Scheme://host/prefix as the client addressed the proxy (RFC 7239 Forwarded, X-Forwarded-*, Host). */
-    private static String publicBaseUrl(Message in) {
-        String path = in.getHeader(Exchange.HTTP_PATH, String.class);
+    private static String publicBaseUrl(InboundRequest in) {
+        String path = in.path();
         int studies = path == null ? -1 : path.lastIndexOf("/studies/");
         String prefix = studies < 0 ? "" : path.substring(0, studies);
-        String proto = firstHop(in.getHeader("X-Forwarded-Proto", "http", String.class));
-        String host = firstHop(in.getHeader("X-Forwarded-Host", in.getHeader("Host", "localhost", String.class), String.class));
-        String forwarded = in.getHeader("Forwarded", String.class);
+        String proto = firstHop(orElse(in.header("X-Forwarded-Proto"), "http"));
+        String host = firstHop(orElse(in.header("X-Forwarded-Host"), orElse(in.header("Host"), "localhost")));
+        String forwarded = in.header("Forwarded");
         if (forwarded != null) {
             for (String pair : forwarded.split(",")[0].split(";")) {
                 String[] kv = pair.trim().split("=", 2);
@@ -201,6 +224,10 @@ public final class FrameRequestParser {
             }
         }
         return proto + "://" + host + prefix;
+    }
+
+    private static String orElse(String value, String otherwise) {
+        return value != null ? value : otherwise;
     }
 
     /** The client-facing hop of a possibly chained X-Forwarded-* value ("a, b" → "a"). */

@@ -44,6 +44,8 @@ public final class InstanceAccess {
     private final Cache<String, Decision> decisions;
     private final Cache<String, Integer> frameCounts;
     private final SecretKeySpec key;
+    /** One HMAC per thread (request threads and event loops), keyed once. */
+    private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
     private final boolean perCaller;
     private final LongAdder allowedByStore = new LongAdder();
     private final LongAdder refusedByStore = new LongAdder();
@@ -114,6 +116,26 @@ public final class InstanceAccess {
         }
         remembered.increment();
         checkFrameNumbers(request, frames);
+        return true;
+    }
+
+    /**
+     * For answers given before the route (in-process hits): true only when a remembered acceptance of this caller
+     * covers the instance and every frame is in range. Unknown, refused or out of range is false, and the route
+     * decides (asking the store when it must).
+     */
+    public boolean acceptedFromMemory(FrameRequest request) {
+        Decision decision = decisions.getIfPresent(decisionKey(request));
+        Integer numberOfFrames = frameCounts.getIfPresent(request.instancePath());
+        if (decision == null || decision.status() != 200 || numberOfFrames == null) {
+            return false;
+        }
+        for (int frame : request.getFrames()) {
+            if (frame > numberOfFrames) {
+                return false;
+            }
+        }
+        remembered.increment();
         return true;
     }
 
@@ -193,16 +215,22 @@ public final class InstanceAccess {
         if (forwardHeaders.isEmpty()) {
             return "anonymous";
         }
+        Mac mac = macs.get();
+        mac.reset();
+        new TreeMap<>(forwardHeaders).forEach((name, value) -> {
+            mac.update(name.toLowerCase().getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            mac.update(value.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+        });
+        return HexFormat.of().formatHex(mac.doFinal(), 0, 16);
+    }
+
+    private Mac newMac() {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(key);
-            new TreeMap<>(forwardHeaders).forEach((name, value) -> {
-                mac.update(name.toLowerCase().getBytes(StandardCharsets.UTF_8));
-                mac.update((byte) 0);
-                mac.update(value.getBytes(StandardCharsets.UTF_8));
-                mac.update((byte) 0);
-            });
-            return HexFormat.of().formatHex(mac.doFinal(), 0, 16);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);
         }

@@ -13,6 +13,14 @@ public interface ByteCache extends AutoCloseable {
     /** Values for the keys, in order; null where missing. One round trip. */
     List<byte[]> getAll(List<String> keys);
 
+    /**
+     * Values held in this process, in order; null where missing or held only elsewhere (Redis). Never waits on
+     * the network: safe on an event loop.
+     */
+    default List<byte[]> getAllInProcess(List<String> keys) {
+        return java.util.Collections.nCopies(keys.size(), null);
+    }
+
     /** Writes all entries with the cache's TTL. One round trip; best effort. */
     void putAll(Map<String, byte[]> entries);
 

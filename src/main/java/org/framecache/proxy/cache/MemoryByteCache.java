@@ -38,6 +38,11 @@ public final class MemoryByteCache implements ByteCache {
     }
 
     @Override
+    public List<byte[]> getAllInProcess(List<String> keys) {
+        return getAll(keys);
+    }
+
+    @Override
     public void putAll(Map<String, byte[]> entries) {
         cache.putAll(entries);
     }

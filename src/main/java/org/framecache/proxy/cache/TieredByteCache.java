@@ -48,6 +48,11 @@ public final class TieredByteCache implements ByteCache {
     }
 
     @Override
+    public List<byte[]> getAllInProcess(List<String> keys) {
+        return near.getAllInProcess(keys);
+    }
+
+    @Override
     public void putAll(Map<String, byte[]> entries) {
         near.putAll(entries);
         far.putAll(entries);

@@ -25,6 +25,8 @@ public final class AccessLog {
     private final Consumer<String> accessSink;
     private final Consumer<String> auditSink;
     private final boolean json;
+    /** Both sinks are loggers written directly, or off (no Camel send). */
+    private final boolean direct;
     private volatile RequestCounter requests = (route, status) -> { };
 
     /** Receives every completed request (the metrics). */
@@ -42,6 +44,7 @@ public final class AccessLog {
         this.access = access;
         this.accessSink = sink(producer, accessEndpoint.strip());
         this.auditSink = sink(producer, auditEndpoint.strip());
+        this.direct = !sendsToEndpoint(accessEndpoint.strip()) && !sendsToEndpoint(auditEndpoint.strip());
         this.json = "json".equalsIgnoreCase(format.strip());
     }
 
@@ -49,14 +52,33 @@ public final class AccessLog {
     public void record(Exchange exchange) {
         FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-        requests.count(exchange.getFromRouteId(), status);
-        String caller = caller(exchange, request);
+        @SuppressWarnings("unchecked")
+        Map<String, String> forwarded = request != null ? request.getForwardHeaders()
+                : exchange.getProperty(PassThrough.FORWARDED_PROPERTY, Map.of(), Map.class);
+        record(exchange.getFromRouteId(), InboundMethod.of(exchange),
+                exchange.getProperty(InboundMethod.PATH_PROPERTY, "", String.class), status, request, forwarded,
+                exchange.getClock().elapsed());
+    }
+
+    /**
+     * One request's line, and its audit line when it served pixel data: for requests answered in a route and for
+     * those answered before it (in-process hits).
+     */
+    public void record(String route, String method, String path, int status, FrameRequest request,
+                       Map<String, String> forwarded, long millis) {
+        requests.count(route, status);
+        String caller = access.fingerprint(forwarded);
         if (accessSink != null) {
-            accessSink.accept(accessLine(exchange, request, status, caller));
+            accessSink.accept(accessLine(method, path, status, request, millis, caller));
         }
         if (auditSink != null && request != null && status == 200) {
             auditSink.accept(auditLine(request, caller));
         }
+    }
+
+    /** True when lines are written to a logger at once (never a Camel send that may block): safe on an event loop. */
+    public boolean writesDirectly() {
+        return direct;
     }
 
     /**
@@ -67,7 +89,7 @@ public final class AccessLog {
         if (endpoint.isEmpty()) {
             return null;
         }
-        if (endpoint.startsWith("log:") && (!endpoint.contains("?") || endpoint.endsWith("?plain=true"))) {
+        if (!sendsToEndpoint(endpoint)) {
             String name = endpoint.substring(4, endpoint.contains("?") ? endpoint.indexOf('?') : endpoint.length());
             Logger logger = LoggerFactory.getLogger(name);
             return logger::info;
@@ -75,19 +97,9 @@ public final class AccessLog {
         return line -> producer.sendBody(endpoint, line);
     }
 
-    private String caller(Exchange exchange, FrameRequest request) {
-        @SuppressWarnings("unchecked")
-        Map<String, String> forwarded = request != null ? request.getForwardHeaders()
-                : exchange.getProperty(PassThrough.FORWARDED_PROPERTY, Map.of(), Map.class);
-        return access.fingerprint(forwarded);
-    }
-
-    private String accessLine(Exchange exchange, FrameRequest request, int status, String caller) {
-        String method = InboundMethod.of(exchange);
-        String path = exchange.getProperty(InboundMethod.PATH_PROPERTY, "", String.class);
+    private String accessLine(String method, String path, int status, FrameRequest request, long millis, String caller) {
         int frames = request == null ? 0 : request.getFrames().length;
         String tier = request == null ? "passthrough" : request.getTier();
-        long millis = exchange.getClock().elapsed();
         if (json) {
             return "{\"time\":\"" + Instant.now() + "\",\"method\":\"" + method + "\",\"path\":\"" + escape(path)
                     + "\",\"status\":" + status + ",\"frames\":" + frames + ",\"tier\":\"" + tier + "\",\"millis\":" + millis
@@ -95,6 +107,10 @@ public final class AccessLog {
         }
         return method + " " + path + " " + status + " frames=" + frames + " tier=" + tier + " " + millis + " ms caller="
                 + caller;
+    }
+
+    private static boolean sendsToEndpoint(String endpoint) {
+        return !endpoint.isEmpty() && !(endpoint.startsWith("log:") && (!endpoint.contains("?") || endpoint.endsWith("?plain=true")));
     }
 
     private static String auditLine(FrameRequest request, String caller) {
