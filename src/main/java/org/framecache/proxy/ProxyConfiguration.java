@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.StartupListener;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.framecache.proxy.cache.ByteCache;
@@ -192,17 +193,14 @@ public class ProxyConfiguration implements CamelConfiguration {
                 return server != null ? server.getPort() : serverPort;
             }
         };
-        // CORS on every route; preflight requests are answered here, before any route runs
-        if (!corsOrigins.isBlank()) {
-            engine.setHandlers(List.of(Cors.handler(list(corsOrigins), corsMaxAge)));
-        }
         // requests run on Vert.x worker threads and may block (upstream calls, coalescing waits): size the pool
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(workerThreads));
         PlatformHttpComponent platformHttp = context.getComponent("platform-http", PlatformHttpComponent.class);
         platformHttp.setEngine(engine);
         platformHttp.setHeaderFilterStrategy(new ClientHeaderFilter());
-        registry.bind("frameRequestParser", new FrameRequestParser(new AcceptNegotiator(), maxFramesPerRequest,
-                list(forwardHeaders), renderedFallback));
+        FrameRequestParser parser = new FrameRequestParser(new AcceptNegotiator(), maxFramesPerRequest,
+                list(forwardHeaders), renderedFallback);
+        registry.bind("frameRequestParser", parser);
 
         Duration ttl = Duration.ofSeconds(ttlSeconds);
         InstanceAccess access = new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl, hmacKey,
@@ -228,6 +226,17 @@ public class ProxyConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(DegradedNotDownCheck.frameCache(frameCache));
         }
+        // before every route: CORS (preflight requests are answered there), then the hot tiles answered from this
+        // process (only while the routes are the packaged ones); everything else goes on to its route
+        InProcessHits hits = new InProcessHits(prefix, parser, access, storedSyntaxes, frameCache, responseWriter(), accessLog);
+        List<io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> before = new java.util.ArrayList<>();
+        if (!corsOrigins.isBlank()) {
+            before.add(Cors.handler(list(corsOrigins), corsMaxAge));
+        }
+        before.add(hits);
+        engine.setHandlers(before);
+        registry.bind("inProcessHits", hits);
+        enableOnceStarted(context, hits);
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
                 Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
         registry.bind("inFlightFrames", inFlight);
@@ -264,6 +273,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         }
         ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache, access, accessLog);
         ProxyMetrics.bindPrefetch(meters, prefetcher);
+        ProxyMetrics.bindInProcessHits(meters, hits);
         if (health != null) {
             health.register(DegradedNotDownCheck.store(breaker, upstreamUrl));
         }
@@ -272,6 +282,32 @@ public class ProxyConfiguration implements CamelConfiguration {
 
         LOG.info("Frames from {} cached in {}; rendered fallback {}", upstreamUrl, frameCache.describe(),
                 renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");
+    }
+
+    /** Once every route has started: in-process hits are answered before the routes only if these are the jar's. */
+    private static void enableOnceStarted(CamelContext context, InProcessHits hits) {
+        StartupListener check = new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                String differences = PackagedRoutes.differences(started);
+                hits.setEnabled(differences == null);
+                if (differences == null) {
+                    LOG.info("In-process hits are answered before their routes (the routes are the packaged ones)");
+                } else {
+                    LOG.info("Every request goes through its route ({}): in-process hits are not answered before it",
+                            differences);
+                }
+            }
+        };
+        try {
+            context.addStartupListener(check);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot register the start-up check of the routes", e);
+        }
     }
 
     /**

@@ -74,6 +74,11 @@ final class ProxyMetrics {
                 .description("frames written to the cache by prefetch jobs").register(meters);
     }
 
+    static void bindInProcessHits(MeterRegistry meters, InProcessHits hits) {
+        FunctionCounter.builder("dicomweb.requests.in.process", hits, InProcessHits::getAnswered)
+                .description("frame requests answered from this process before their route (hot tiles)").register(meters);
+    }
+
     private static <T> void served(MeterRegistry meters, String tier, T source, java.util.function.ToDoubleFunction<T> value) {
         FunctionCounter.builder("dicomweb.frames.served", source, value).tag("tier", tier)
                 .description("distinct frames per request, by where they came from").register(meters);

@@ -123,11 +123,20 @@ class PackagedJarIT {
             String log = Files.readString(temp.resolve("proxy-" + port + ".log"));
             assertTrue(ready != null && ready.statusCode() == 200, "ready on the management port:\n" + log);
             assertTrue(log.contains("Routes from " + expectedRoutes), "routes from " + expectedRoutes + ":\n" + log);
-            HttpResponse<byte[]> frame = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/dicomweb/studies/1.2/series/1.2.3/instances/1.2.3.4/frames/1")).header("Accept", STORED).build(),
-                    HttpResponse.BodyHandlers.ofByteArray());
-            assertEquals(200, frame.statusCode(), new String(frame.body()));
-            assertTrue(new String(frame.body()).contains("from-the-jar"));
+            assertTrue(log.contains("In-process hits are answered before their routes"),
+                    "the routes are the packaged ones, mounted or in the jar:\n" + log);
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<byte[]> frame = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                        + "/dicomweb/studies/1.2/series/1.2.3/instances/1.2.3.4/frames/1")).header("Accept", STORED).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
+                assertEquals(200, frame.statusCode(), new String(frame.body()));
+                assertTrue(new String(frame.body()).contains("from-the-jar"));
+            }
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+                    + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("dicomweb_requests_in_process_total 1.0"),
+                    "the repeat was answered before its route:\n" + metrics.lines()
+                            .filter(l -> l.startsWith("dicomweb_requests")).toList());
         } finally {
             proxy.destroy();
             proxy.waitFor();

@@ -106,6 +106,10 @@ class RoutesWithoutRecompileTest {
         assertEquals(200, edited.statusCode(), text(edited));
         assertEquals(Optional.of("edited-route"), edited.headers().firstValue("X-Served-By"));
         assertEquals(2, parts(edited).size());
+        HttpResponse<byte[]> cached = get(framesUrl(editedPort, "1,2"));
+        assertEquals(200, cached.statusCode(), text(cached));
+        assertEquals(Optional.of("edited-route"), cached.headers().firstValue("X-Served-By"),
+                "a cache hit too: with edited routes nothing is answered before them");
 
         HttpResponse<byte[]> repository = get(framesUrl(repositoryPort, "1,2"));
         assertEquals(200, repository.statusCode(), text(repository));
