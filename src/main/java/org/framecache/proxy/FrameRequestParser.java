@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -23,8 +22,6 @@ import org.framecache.proxy.http.InboundRequest;
  * headers of the same name.
  */
 public final class FrameRequestParser {
-    /** PS3.5 §9.1: digits and dots, at most 64 characters. */
-    private static final Pattern UID = Pattern.compile("[0-9]+(\\.[0-9]+)*");
     private static final int MAX_UID_LENGTH = 64;
 
     private final AcceptNegotiator negotiator;
@@ -124,11 +121,30 @@ public final class FrameRequestParser {
         String[] values = {segments[first + 1], segments[first + 3], segments[first + 5], segments[first + 7]};
         String[] names = {"study", "series", "instance"};
         for (int i = 0; i < 3; i++) {
-            if (values[i].length() > MAX_UID_LENGTH || !UID.matcher(values[i]).matches()) {
+            if (!isUid(values[i])) {
                 throw ProxyException.badRequest("invalid " + names[i] + " UID: " + abbreviate(values[i]));
             }
         }
         return values;
+    }
+
+    /** PS3.5 §9.1: at most 64 characters, components of digits separated by single dots. */
+    static boolean isUid(String value) {
+        if (value.isEmpty() || value.length() > MAX_UID_LENGTH) {
+            return false;
+        }
+        boolean digitBefore = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digitBefore = true;
+            } else if (c == '.' && digitBefore) {
+                digitBefore = false;
+            } else {
+                return false;
+            }
+        }
+        return digitBefore;
     }
 
     private int[] frames(String list) {

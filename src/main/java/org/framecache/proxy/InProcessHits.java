@@ -83,7 +83,8 @@ public final class InProcessHits implements Handler<RoutingContext> {
         HttpServerResponse response = context.response();
         response.putHeader("Content-Type", answer.contentType());
         writer.headers(response::putHeader);
-        response.end(Buffer.buffer(Unpooled.wrappedBuffer(answer.body())));
+        // the pieces as they are: each frame is copied once, into the connection
+        response.end(Buffer.buffer(Unpooled.wrappedBuffer(answer.pieces())));
         answered.increment();
         log(context, rendered ? RENDERED_ROUTE : FRAMES_ROUTE, request, (System.nanoTime() - start) / 1_000_000);
     }

@@ -245,6 +245,7 @@ public class ProxyConfiguration implements CamelConfiguration {
             context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
+                    accessLog.close();
                     cache.close();
                 }
             });

@@ -114,6 +114,8 @@ class FrameRequestParserTest extends StartedCamelContext {
         "/dicomweb/studies/1.2.3/series/abc/instances/1.2.3.4.5/frames/1",
         "/dicomweb/studies/1.2.3/series/1.2.3.4/instances/1..5/frames/1",
         "/dicomweb/studies/1.2.3./series/1.2.3.4/instances/1.2.3.4.5/frames/1",
+        "/dicomweb/studies/.1.2.3/series/1.2.3.4/instances/1.2.3.4.5/frames/1",
+        "/dicomweb/studies/1.2.3/series/1.2.3.4/instances/1.2.3.4.5 /frames/1",
         "/dicomweb/studies/1.2.3/series/1.2.3.4/instances/1.2.3.4.5%00/frames/1",
     })
     void invalidUidsAreRejected(String path) {

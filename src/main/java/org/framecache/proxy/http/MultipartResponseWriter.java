@@ -3,6 +3,8 @@ package org.framecache.proxy.http;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -21,7 +23,7 @@ import org.framecache.proxy.multipart.MediaType;
  * single image. Bytes are copied once, into the response buffer.
  */
 public final class MultipartResponseWriter {
-    private static final byte[] CRLF = {'\r', '\n'};
+    private static final Map<String, String> MULTIPART_TYPES = new ConcurrentHashMap<>();
     private static final long MAX_RESPONSE_BYTES = Integer.MAX_VALUE - 64;
 
     private final String cacheControl;
@@ -30,8 +32,30 @@ public final class MultipartResponseWriter {
         this.cacheControl = cacheControl;
     }
 
-    /** The answer of a frames request whose frames are all found: its content type and body. */
-    public record Answer(String contentType, ByteBuffer body) {
+    /**
+     * An answer: its content type and its body as pieces in order (part heads as ASCII, frames as read-only views of
+     * their cache values), so that a server writing pieces copies each frame once, into the connection.
+     */
+    public record Answer(String contentType, ByteBuffer[] pieces) {
+        public long length() {
+            long length = 0;
+            for (ByteBuffer piece : pieces) {
+                length += piece.remaining();
+            }
+            return length;
+        }
+
+        /** The body in one buffer (what the route's message carries): the frames copied once, into it. */
+        public ByteBuffer body() {
+            if (pieces.length == 1) {
+                return pieces[0];
+            }
+            ByteBuffer body = ByteBuffer.allocate((int) length());
+            for (ByteBuffer piece : pieces) {
+                body.put(piece.duplicate());
+            }
+            return body.flip();
+        }
     }
 
     public void frames(Exchange exchange) {
@@ -51,7 +75,7 @@ public final class MultipartResponseWriter {
             bodies[i] = frame.buffer();
         }
         String boundary = newBoundary();
-        return new Answer(multipartType(types[0], boundary), multipart(boundary, types, locations, bodies));
+        return new Answer(multipartType(types[0], boundary), pieces(boundary, types, locations, bodies));
     }
 
     /**
@@ -63,28 +87,30 @@ public final class MultipartResponseWriter {
         for (int i = 0; i < bodies.length; i++) {
             buffers[i] = ByteBuffer.wrap(bodies[i]);
         }
-        return multipart(boundary, types, locations, buffers);
+        return new Answer("", pieces(boundary, types, locations, buffers)).body();
     }
 
-    private static ByteBuffer multipart(String boundary, String[] types, String[] locations, ByteBuffer[] bodies) {
-        byte[][] heads = new byte[bodies.length][];
+    /**
+     * The pieces of a multipart/related body: for each part its head (the CRLF ending the previous part, boundary,
+     * Content-Type, Content-Location, Content-Length) then its body; the close delimiter last. Bodies are not copied.
+     */
+    private static ByteBuffer[] pieces(String boundary, String[] types, String[] locations, ByteBuffer[] bodies) {
+        ByteBuffer[] pieces = new ByteBuffer[2 * bodies.length + 1];
         long size = 0;
         for (int i = 0; i < bodies.length; i++) {
-            heads[i] = ("--" + boundary + "\r\nContent-Type: " + types[i]
+            String head = (i == 0 ? "--" : "\r\n--") + boundary + "\r\nContent-Type: " + types[i]
                     + (locations[i] == null ? "" : "\r\nContent-Location: " + locations[i])
-                    + "\r\nContent-Length: " + bodies[i].remaining() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            size += heads[i].length + bodies[i].remaining() + CRLF.length;
+                    + "\r\nContent-Length: " + bodies[i].remaining() + "\r\n\r\n";
+            pieces[2 * i] = ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII));
+            pieces[2 * i + 1] = bodies[i];
+            size += pieces[2 * i].remaining() + bodies[i].remaining();
         }
-        byte[] close = ("--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
-        if (size + close.length > MAX_RESPONSE_BYTES) {
+        pieces[pieces.length - 1] = ByteBuffer.wrap(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (size + pieces[pieces.length - 1].remaining() > MAX_RESPONSE_BYTES) {
             throw new ProxyException(413, "the answer would exceed " + MAX_RESPONSE_BYTES / (1024 * 1024)
                     + " MiB: ask for fewer frames at a time");
         }
-        ByteBuffer body = ByteBuffer.allocate((int) size + close.length);
-        for (int i = 0; i < bodies.length; i++) {
-            body.put(heads[i]).put(bodies[i].duplicate()).put(CRLF);
-        }
-        return body.put(close).flip();
+        return pieces;
     }
 
     public void rendered(Exchange exchange) {
@@ -94,7 +120,7 @@ public final class MultipartResponseWriter {
     /** The single image of a rendered request, as found (no copy). */
     public Answer rendered(FrameRequest request) {
         CachedFrame frame = request.get(request.getFrames()[0]);
-        return new Answer(frame.contentType(), frame.buffer());
+        return new Answer(frame.contentType(), new ByteBuffer[] {frame.buffer()});
     }
 
     /** The headers of every successful frames or rendered answer, besides Content-Type and Content-Length. */
@@ -113,7 +139,7 @@ public final class MultipartResponseWriter {
         headers(message::setHeader);
         if (head) {
             // the server would send a body even for HEAD (RFC 9110 §9.3.2): send its length only
-            message.setHeader("Content-Length", answer.body().remaining());
+            message.setHeader("Content-Length", answer.length());
             message.setBody(null);
         } else {
             message.setBody(answer.body());
@@ -127,10 +153,16 @@ public final class MultipartResponseWriter {
 
     /** multipart/related; type="image/jpeg"; transfer-syntax=...; boundary=... (PS3.18 §8.7.3.5.2). */
     public static String multipartType(String partType, String boundary) {
-        MediaType part = MediaType.parse(partType);
-        String syntax = part.parameter("transfer-syntax");
-        return "multipart/related; type=\"" + part.essence() + "\""
-                + (syntax == null ? "" : "; transfer-syntax=" + syntax) + "; boundary=" + boundary;
+        String start = MULTIPART_TYPES.get(partType);
+        if (start == null) {
+            MediaType part = MediaType.parse(partType);
+            String syntax = part.parameter("transfer-syntax");
+            start = "multipart/related; type=\"" + part.essence() + "\"" + (syntax == null ? "" : "; transfer-syntax=" + syntax);
+            if (MULTIPART_TYPES.size() < 256) {
+                MULTIPART_TYPES.put(partType, start); // the few part types a store answers with, parsed once
+            }
+        }
+        return start + "; boundary=" + boundary;
     }
 
     public static String newBoundary() {
