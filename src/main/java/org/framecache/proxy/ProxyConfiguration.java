@@ -37,6 +37,7 @@ import org.framecache.proxy.http.MultipartResponseWriter;
 import org.framecache.proxy.http.PassThrough;
 import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
+import org.framecache.proxy.http.UpstreamConnections;
 import org.framecache.proxy.http.UpstreamRequest;
 import org.framecache.proxy.http.UpstreamResponse;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
@@ -62,6 +63,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     int workerThreads;
     @PropertyInject("proxy.upstream-url")
     String upstreamUrl;
+    @PropertyInject("proxy.upstream-max-idle-ms")
+    long upstreamMaxIdleMillis;
     @PropertyInject("proxy.max-frames-per-request")
     int maxFramesPerRequest;
     @PropertyInject("proxy.forward-headers")
@@ -169,6 +172,11 @@ public class ProxyConfiguration implements CamelConfiguration {
     @BindToRegistry
     public PassThrough passThrough() {
         return new PassThrough(prefix, list(forwardHeaders));
+    }
+
+    @BindToRegistry
+    public UpstreamConnections upstreamConnections() {
+        return new UpstreamConnections(upstreamMaxIdleMillis);
     }
 
     @BindToRegistry

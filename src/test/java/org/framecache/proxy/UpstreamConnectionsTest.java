@@ -1,0 +1,45 @@
+package org.framecache.proxy;
+
+import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.junit.jupiter.api.Test;
+
+/** Keep-alive connections to the store are closed by the proxy before a store like Orthanc (1 s) closes them. */
+class UpstreamConnectionsTest extends FakeStoreTestSupport {
+
+    /** Idle connections kept in the pools of every upstream endpoint. */
+    private int available() {
+        return context.getEndpoints().stream().filter(HttpEndpoint.class::isInstance)
+                .map(e -> ((HttpEndpoint) e).getClientConnectionManager())
+                .filter(PoolingHttpClientConnectionManager.class::isInstance)
+                .mapToInt(m -> ((PoolingHttpClientConnectionManager) m).getTotalStats().getAvailable()).sum();
+    }
+
+    @Test
+    void idleConnectionsAreClosedWellBeforeASecond() throws Exception {
+        store.answerFrames(Answer.of(200, "multipart/related; boundary=b", multipart("b", true,
+                new Part("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", "tile".getBytes()))));
+        assertEquals(200, get(framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.9", "1"), "Accept", STORED).statusCode());
+        long idleSince = System.nanoTime();
+        assertTrue(available() >= 1, "the store's connection is kept for the next call");
+
+        while (available() > 0
+                && System.nanoTime() - idleSince < TimeUnit.SECONDS.toNanos(3)) {
+            Thread.sleep(20);
+        }
+        long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince);
+
+        assertEquals(0, available(), "closed after " + idleMillis + " ms");
+        assertTrue(idleMillis < 900, "closed after " + idleMillis + " ms: before Orthanc's 1 s");
+        assertEquals(200, get(framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.9", "2"), "Accept", STORED).statusCode(),
+                "the next call opens a new connection");
+    }
+}
