@@ -1,5 +1,10 @@
 package org.framecache.proxy.dicom;
 
+import static org.framecache.proxy.dicom.DicomStream.IMPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
+import static org.framecache.proxy.dicom.DicomStream.length;
+import static org.framecache.proxy.dicom.DicomStream.tagString;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.DecimalNode;
@@ -21,6 +26,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.framecache.proxy.dicom.DicomStream.Header;
 
 /**
  * Reads the data set of a DICOM Part 10 file (PS3.10 7.1) as the DICOM JSON Model (PS3.18 F.2), in one
@@ -53,17 +59,10 @@ public final class DicomJsonReader {
         static final Limits DEFAULT = new Limits(64 * 1024, 1024 * 1024, 64L * 1024 * 1024, 1_000_000, 64);
     }
 
-    private static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
-    private static final String DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1.99";
-    private static final String EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
-    private static final String JPIP_REFERENCED_DEFLATE = "1.2.840.10008.1.2.4.95";
-
     private static final int ITEM = 0xFFFEE000;
     private static final int ITEM_DELIMITATION = 0xFFFEE00D;
     private static final int SEQUENCE_DELIMITATION = 0xFFFEE0DD;
-    private static final long UNDEFINED_LENGTH = -1;
 
-    private static final int TRANSFER_SYNTAX_UID = 0x00020010;
     private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
     private static final int AVAILABLE_TRANSFER_SYNTAX_UID = 0x00083002;
     private static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
@@ -71,9 +70,6 @@ public final class DicomJsonReader {
     private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
     private static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
     private static final int PIXEL_DATA = 0x7FE00010;
-
-    /** Longest Transfer Syntax UID accepted in the File Meta Information (UIDs have at most 64 characters). */
-    private static final int MAX_UID = 1024;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -135,8 +131,9 @@ public final class DicomJsonReader {
     }
 
     private ObjectNode run() throws IOException {
-        readPreamble();
-        String transferSyntaxUid = readFileMetaInformation();
+        in.readPreamble();
+        String transferSyntaxUid = in.readFileMetaInformation();
+        implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         ObjectNode dataSet = NODES.objectNode();
         readDataSet(dataSet, implicitVr, UNDEFINED_LENGTH, 0, StandardCharsets.ISO_8859_1, true);
         if (!dataSet.has(key(AVAILABLE_TRANSFER_SYNTAX_UID))) {
@@ -150,47 +147,7 @@ public final class DicomJsonReader {
 
     // ---- PS3.10 7.1: preamble, prefix, File Meta Information ----
 
-    private void readPreamble() throws IOException {
-        if (!in.request(132) || in.peek(128) != 'D' || in.peek(129) != 'I' || in.peek(130) != 'C'
-                || in.peek(131) != 'M') {
-            throw new DicomFormatException("not a DICOM Part 10 file (no preamble and DICM prefix)");
-        }
-        in.skip(132, "preamble");
-    }
-
-    /** Group 0002, always Explicit VR Little Endian; ends at the first tag of another group. */
-    private String readFileMetaInformation() throws IOException {
-        String transferSyntaxUid = null;
-        while (in.request(2) && in.peekUInt16(0) == 0x0002) {
-            Header h = readHeader(true);
-            if (h.length == UNDEFINED_LENGTH) {
-                throw new DicomFormatException("undefined length in file meta information " + tagString(h.tag));
-            }
-            if (h.tag == TRANSFER_SYNTAX_UID) {
-                if (h.length > MAX_UID) {
-                    throw new DicomFormatException("invalid Transfer Syntax UID length " + h.length);
-                }
-                transferSyntaxUid = trim(new String(in.readBytes((int) h.length, "Transfer Syntax UID"),
-                        StandardCharsets.ISO_8859_1), true);
-            } else {
-                in.skip(h.length, "file meta information");
-            }
-        }
-        if (transferSyntaxUid == null || transferSyntaxUid.isEmpty()) {
-            throw new DicomFormatException("no Transfer Syntax UID in file meta information");
-        }
-        switch (transferSyntaxUid) {
-            case DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, JPIP_REFERENCED_DEFLATE ->
-                    throw new DicomFormatException("unsupported transfer syntax " + transferSyntaxUid);
-            default -> implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
-        }
-        return transferSyntaxUid;
-    }
-
     // ---- PS3.5 7: data sets, elements, sequences ----
-
-    private record Header(int tag, String vr, long length) {
-    }
 
     /**
      * Reads data elements into {@code target}: the top-level data set up to the end of the stream or its Pixel
@@ -216,28 +173,28 @@ public final class DicomJsonReader {
                 }
             }
             Header h = readHeader(!implicit);
-            if (h.tag == ITEM_DELIMITATION && !topLevel && end == UNDEFINED_LENGTH) {
+            if (h.tag() == ITEM_DELIMITATION && !topLevel && end == UNDEFINED_LENGTH) {
                 break;
             }
-            if (h.tag >>> 16 == 0xFFFE) {
-                throw new DicomFormatException("unexpected " + tagString(h.tag) + " in a data set");
+            if (h.tag() >>> 16 == 0xFFFE) {
+                throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in a data set");
             }
-            if (topLevel && (h.tag == PIXEL_DATA || h.tag == FLOAT_PIXEL_DATA || h.tag == DOUBLE_FLOAT_PIXEL_DATA)) {
+            if (topLevel && (h.tag() == PIXEL_DATA || h.tag() == FLOAT_PIXEL_DATA || h.tag() == DOUBLE_FLOAT_PIXEL_DATA)) {
                 // The frames are served by WADO-RS frames: nothing after this point belongs in the metadata.
                 putPixelData(target, h);
                 break;
             }
             ObjectNode attribute = readAttribute(h, implicit, depth, charset, topLevel);
             // Group Length (PS3.18 F.2.2) and File Meta Information elements are read (to keep in step) but not kept.
-            if (attribute == null || (h.tag & 0xFFFF) == 0 || h.tag >>> 16 == 0x0002) {
+            if (attribute == null || (h.tag() & 0xFFFF) == 0 || h.tag() >>> 16 == 0x0002) {
                 continue;
             }
             countAttribute();
-            long tag = Integer.toUnsignedLong(h.tag);
+            long tag = Integer.toUnsignedLong(h.tag());
             ascending &= tag > lastTag;
             lastTag = tag;
-            target.set(key(h.tag), attribute);
-            if (h.tag == SPECIFIC_CHARACTER_SET) {
+            target.set(key(h.tag()), attribute);
+            if (h.tag() == SPECIFIC_CHARACTER_SET) {
                 charset = charset(attribute);
             }
         }
@@ -246,52 +203,35 @@ public final class DicomJsonReader {
         }
     }
 
-    /**
-     * Reads an element header (PS3.5 7.1.2 explicit, 7.1.3 implicit). Items and delimiters (group FFFE) never
-     * carry a VR (PS3.5 7.5). {@code vr} is null when the encoding has none.
-     */
+    /** An element header whose VR, if any, is one of PS3.5 Table 6.2-1: the JSON model has a type for those only. */
     private Header readHeader(boolean explicitVr) throws IOException {
-        int group = in.readUInt16("element header");
-        int tag = group << 16 | in.readUInt16("element header");
-        if (group == 0xFFFE || !explicitVr) {
-            return new Header(tag, null, length(in.readInt32("element header")));
+        Header h = in.readHeader(explicitVr);
+        if (h.vr() != null && !DicomStream.isKnownVr(h.vr())) {
+            throw new DicomFormatException(String.format("invalid VR %02X%02X at %s", (int) h.vr().charAt(0),
+                    (int) h.vr().charAt(1), tagString(h.tag())));
         }
-        int code = in.readUInt16("element header");
-        String vr = VRS.get(code);
-        if (vr == null) {
-            throw new DicomFormatException(String.format("invalid VR %02X%02X at %s", code & 0xFF, code >>> 8,
-                    tagString(tag)));
-        }
-        if (LONG_LENGTH_VRS.contains(vr)) {
-            in.readUInt16("element header"); // reserved
-            return new Header(tag, vr, length(in.readInt32("element header")));
-        }
-        return new Header(tag, vr, in.readUInt16("element header"));
-    }
-
-    private static long length(int raw) {
-        return raw == -1 ? UNDEFINED_LENGTH : Integer.toUnsignedLong(raw);
+        return h;
     }
 
     /** One attribute as its JSON object, or null when it is left out. */
     private ObjectNode readAttribute(Header h, boolean implicit, int depth, Charset charset, boolean topLevel)
             throws IOException {
-        String vr = h.vr != null ? h.vr : implicitVr(h.tag);
-        if (h.length == UNDEFINED_LENGTH) {
+        String vr = h.vr() != null ? h.vr() : implicitVr(h.tag());
+        if (h.length() == UNDEFINED_LENGTH) {
             return readUndefinedLength(h, vr, implicit, depth, charset);
         }
         if (vr.equals("SQ")) {
-            return sequence(readSequence(h.length, implicit, depth + 1, charset));
+            return sequence(readSequence(h.length(), implicit, depth + 1, charset));
         }
-        if (topLevel && (h.tag == EXTENDED_OFFSET_TABLE || h.tag == EXTENDED_OFFSET_TABLE_LENGTHS)) {
+        if (topLevel && (h.tag() == EXTENDED_OFFSET_TABLE || h.tag() == EXTENDED_OFFSET_TABLE_LENGTHS)) {
             // Offsets into the Pixel Data we do not read: of no use inline (PS3.5 A.4, Table A.4-1).
-            in.skip(h.length, "value of " + tagString(h.tag));
-            return bulkData(h.tag, vr, topLevel);
+            in.skip(h.length(), "value of " + tagString(h.tag()));
+            return bulkData(h.tag(), vr, topLevel);
         }
         boolean binary = BINARY_VRS.contains(vr);
-        if (h.length > (binary ? limits.maxInlineBinary() : limits.maxValue())) {
-            in.skip(h.length, "value of " + tagString(h.tag));
-            return bulkData(h.tag, vr, topLevel);
+        if (h.length() > (binary ? limits.maxInlineBinary() : limits.maxValue())) {
+            in.skip(h.length(), "value of " + tagString(h.tag()));
+            return bulkData(h.tag(), vr, topLevel);
         }
         byte[] value = readValue(h);
         ObjectNode attribute = attribute(vr);
@@ -303,7 +243,7 @@ public final class DicomJsonReader {
             return attribute;
         }
         ArrayNode values = values(vr, value, CHARACTER_SET_VRS.contains(vr) ? charset : StandardCharsets.ISO_8859_1,
-                h.tag);
+                h.tag());
         if (values != null) {
             attribute.set("Value", values);
         }
@@ -331,7 +271,7 @@ public final class DicomJsonReader {
             // Only sequences have undefined length in implicit VR: the dictionary has not heard of this one.
             return sequence(readSequence(UNDEFINED_LENGTH, true, depth + 1, charset));
         }
-        throw new DicomFormatException("undefined length for VR " + vr + " at " + tagString(h.tag));
+        throw new DicomFormatException("undefined length for VR " + vr + " at " + tagString(h.tag()));
     }
 
     /** Items up to {@code length} bytes or, if undefined, the Sequence Delimitation Item (PS3.5 7.5). */
@@ -382,11 +322,11 @@ public final class DicomJsonReader {
      * dictionary has its VR: OW, OF or OD (PS3.5 A.1: OW whatever Bits Allocated says).
      */
     private void putPixelData(ObjectNode target, Header h) throws DicomFormatException {
-        String vr = h.vr != null ? h.vr : implicitVr(h.tag);
-        ObjectNode attribute = h.length == 0 ? attribute(vr) : bulkData(h.tag, vr, true);
+        String vr = h.vr() != null ? h.vr() : implicitVr(h.tag());
+        ObjectNode attribute = h.length() == 0 ? attribute(vr) : bulkData(h.tag(), vr, true);
         if (attribute != null) {
             countAttribute();
-            target.set(key(h.tag), attribute);
+            target.set(key(h.tag()), attribute);
         }
     }
 
@@ -401,11 +341,11 @@ public final class DicomJsonReader {
     }
 
     private byte[] readValue(Header h) throws IOException {
-        keptBytes += h.length;
+        keptBytes += h.length();
         if (keptBytes > limits.maxTotalBytes()) {
             throw new DicomFormatException("data set values exceed " + limits.maxTotalBytes() + " bytes");
         }
-        return in.readBytes((int) h.length, "value of " + tagString(h.tag));
+        return in.readBytes((int) h.length(), "value of " + tagString(h.tag()));
     }
 
     private void countAttribute() throws DicomFormatException {
@@ -592,10 +532,6 @@ public final class DicomJsonReader {
         fields.sort(Map.Entry.comparingByKey());
         node.removeAll();
         fields.forEach(f -> node.set(f.getKey(), f.getValue()));
-    }
-
-    static String tagString(int tag) {
-        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
     }
 
     // ---- implicit VR: PS3.6 Table 6-1, the attributes viewers and the folder store look at ----

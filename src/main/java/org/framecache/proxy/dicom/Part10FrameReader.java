@@ -1,11 +1,17 @@
 package org.framecache.proxy.dicom;
 
+import static org.framecache.proxy.dicom.DicomStream.IMPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
+import static org.framecache.proxy.dicom.DicomStream.length;
+import static org.framecache.proxy.dicom.DicomStream.tagString;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.framecache.proxy.dicom.DicomStream.Header;
 
 /**
  * Streams the frames out of a DICOM Part 10 file (PS3.10 7.1) in a single front-to-back pass, holding at most
@@ -31,18 +37,12 @@ import java.util.Objects;
  */
 public final class Part10FrameReader {
 
-    static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
     static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
-    static final String DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1.99";
-    static final String EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
-    static final String JPIP_REFERENCED_DEFLATE = "1.2.840.10008.1.2.4.95";
 
     private static final int ITEM = 0xFFFEE000;
     private static final int ITEM_DELIMITATION = 0xFFFEE00D;
     private static final int SEQUENCE_DELIMITATION = 0xFFFEE0DD;
-    private static final long UNDEFINED_LENGTH = -1;
 
-    private static final int TRANSFER_SYNTAX_UID = 0x00020010;
     private static final int SOP_INSTANCE_UID = 0x00080018;
     private static final int STUDY_INSTANCE_UID = 0x0020000D;
     private static final int SERIES_INSTANCE_UID = 0x0020000E;
@@ -117,8 +117,10 @@ public final class Part10FrameReader {
     }
 
     private Part10Summary run() throws IOException {
-        readPreamble();
-        readFileMetaInformation();
+        in.readPreamble();
+        transferSyntaxUid = in.readFileMetaInformation();
+        implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
+        sink.begin(transferSyntaxUid);
         readDataSet();
         if (!pixelDataSeen) {
             throw new DicomFormatException("no Pixel Data");
@@ -129,44 +131,12 @@ public final class Part10FrameReader {
 
     // ---- PS3.10 7.1: preamble, prefix, File Meta Information ----
 
-    private void readPreamble() throws IOException {
-        if (!in.request(132) || in.peek(128) != 'D' || in.peek(129) != 'I' || in.peek(130) != 'C'
-                || in.peek(131) != 'M') {
-            throw new DicomFormatException("not a DICOM Part 10 file (no preamble and DICM prefix)");
-        }
-        in.skip(132, "preamble");
-    }
-
-    /** Group 0002, always Explicit VR Little Endian; ends at the first tag of another group. */
-    private void readFileMetaInformation() throws IOException {
-        while (in.request(2) && in.peekUInt16(0) == 0x0002) {
-            Header h = readHeader(true);
-            if (h.length == UNDEFINED_LENGTH) {
-                throw new DicomFormatException("undefined length in file meta information " + tagString(h.tag));
-            }
-            if (h.tag == TRANSFER_SYNTAX_UID) {
-                transferSyntaxUid = readText(h, "Transfer Syntax UID");
-            } else {
-                in.skip(h.length, "file meta information");
-            }
-        }
-        if (transferSyntaxUid == null || transferSyntaxUid.isEmpty()) {
-            throw new DicomFormatException("no Transfer Syntax UID in file meta information");
-        }
-        switch (transferSyntaxUid) {
-            case DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, JPIP_REFERENCED_DEFLATE ->
-                    throw new DicomFormatException("unsupported transfer syntax " + transferSyntaxUid);
-            default -> implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
-        }
-        sink.begin(transferSyntaxUid);
-    }
-
     // ---- PS3.5 7: data set ----
 
     private void readDataSet() throws IOException {
         while (!in.atEnd()) {
             Header h = readHeader(!implicitVr);
-            switch (h.tag) {
+            switch (h.tag()) {
                 case SOP_INSTANCE_UID -> sopInstanceUid = readText(h, "SOP Instance UID");
                 case STUDY_INSTANCE_UID -> studyInstanceUid = readText(h, "Study Instance UID");
                 case SERIES_INSTANCE_UID -> seriesInstanceUid = readText(h, "Series Instance UID");
@@ -179,8 +149,8 @@ public final class Part10FrameReader {
                 case EXTENDED_OFFSET_TABLE_LENGTHS -> extendedLengths = readVeryLongs(h, "Extended Offset Table Lengths");
                 case PIXEL_DATA -> readPixelData(h);
                 default -> {
-                    if (h.tag >>> 16 == 0xFFFE) {
-                        throw new DicomFormatException("unexpected " + tagString(h.tag) + " in the data set");
+                    if (h.tag() >>> 16 == 0xFFFE) {
+                        throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in the data set");
                     }
                     skipValue(h, implicitVr, 0);
                 }
@@ -188,39 +158,8 @@ public final class Part10FrameReader {
         }
     }
 
-    private record Header(int tag, String vr, long length) {
-    }
-
-    /**
-     * Reads an element header (PS3.5 7.1.2 explicit, 7.1.3 implicit). Items and delimiters (group FFFE) never
-     * carry a VR (PS3.5 7.5). {@code vr} is null when there is none.
-     */
     private Header readHeader(boolean explicitVr) throws IOException {
-        int tag = readTag("element header");
-        if (tag >>> 16 == 0xFFFE || !explicitVr) {
-            return new Header(tag, null, length(in.readInt32("element header")));
-        }
-        int code = in.readUInt16("element header");
-        char first = (char) (code & 0xFF);
-        char second = (char) (code >>> 8);
-        if (first < 'A' || first > 'Z' || second < 'A' || second > 'Z') {
-            throw new DicomFormatException(String.format("invalid VR %02X%02X at %s", code & 0xFF, code >>> 8,
-                    tagString(tag)));
-        }
-        String vr = new String(new char[] {first, second});
-        if (hasLongLength(vr)) {
-            in.readUInt16("element header"); // reserved
-            return new Header(tag, vr, length(in.readInt32("element header")));
-        }
-        return new Header(tag, vr, in.readUInt16("element header"));
-    }
-
-    /** PS3.5 Table 7.1-1: VRs with 2 reserved bytes and a 32-bit length. */
-    private static boolean hasLongLength(String vr) {
-        return switch (vr) {
-            case "OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV" -> true;
-            default -> false;
-        };
+        return in.readHeader(explicitVr);
     }
 
     private int readTag(String what) throws IOException {
@@ -229,19 +168,15 @@ public final class Part10FrameReader {
         return group << 16 | element;
     }
 
-    private static long length(int raw) {
-        return raw == -1 ? UNDEFINED_LENGTH : Integer.toUnsignedLong(raw);
-    }
-
     /**
      * Skips a value. Undefined length means a sequence (PS3.5 7.5.2); an explicit VR of UN with undefined length
      * holds a sequence encoded in Implicit VR Little Endian (PS3.5 6.2.2).
      */
     private void skipValue(Header h, boolean implicit, int depth) throws IOException {
-        if (h.length != UNDEFINED_LENGTH) {
-            in.skip(h.length, "value of " + tagString(h.tag));
+        if (h.length() != UNDEFINED_LENGTH) {
+            in.skip(h.length(), "value of " + tagString(h.tag()));
         } else {
-            skipSequence(implicit || "UN".equals(h.vr), depth + 1);
+            skipSequence(implicit || "UN".equals(h.vr()), depth + 1);
         }
     }
 
@@ -271,11 +206,11 @@ public final class Part10FrameReader {
     private void skipItem(boolean implicit, int depth) throws IOException {
         while (true) {
             Header h = readHeader(!implicit);
-            if (h.tag == ITEM_DELIMITATION) {
+            if (h.tag() == ITEM_DELIMITATION) {
                 return;
             }
-            if (h.tag >>> 16 == 0xFFFE) {
-                throw new DicomFormatException("unexpected " + tagString(h.tag) + " in a sequence item");
+            if (h.tag() >>> 16 == 0xFFFE) {
+                throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in a sequence item");
             }
             skipValue(h, implicit, depth);
         }
@@ -284,10 +219,10 @@ public final class Part10FrameReader {
     // ---- interpreted values ----
 
     private byte[] readSmallValue(Header h, String name) throws IOException {
-        if (h.length == UNDEFINED_LENGTH || h.length > MAX_SMALL_VALUE) {
+        if (h.length() == UNDEFINED_LENGTH || h.length() > MAX_SMALL_VALUE) {
             throw new DicomFormatException("invalid " + name);
         }
-        return in.readBytes((int) h.length, "value of " + name);
+        return in.readBytes((int) h.length(), "value of " + name);
     }
 
     /** Text without the leading/trailing spaces and trailing NUL padding (PS3.5 6.2). */
@@ -305,8 +240,8 @@ public final class Part10FrameReader {
     }
 
     private int readUnsignedShort(Header h, String name) throws IOException {
-        if (h.length != 2) {
-            throw new DicomFormatException("invalid " + name + " (length " + h.length + ")");
+        if (h.length() != 2) {
+            throw new DicomFormatException("invalid " + name + " (length " + h.length() + ")");
         }
         return in.readUInt16("value of " + name);
     }
@@ -329,10 +264,10 @@ public final class Part10FrameReader {
 
     /** An OV value: unsigned 64-bit little-endian numbers (offsets must fit a signed long here). */
     private long[] readVeryLongs(Header h, String name) throws IOException {
-        if (h.length == UNDEFINED_LENGTH || h.length % 8 != 0) {
+        if (h.length() == UNDEFINED_LENGTH || h.length() % 8 != 0) {
             throw new DicomFormatException("invalid " + name + " length");
         }
-        long count = h.length / 8;
+        long count = h.length() / 8;
         if (count > numberOfFrames) {
             throw new DicomFormatException(name + " has " + count + " entries, NumberOfFrames says " + numberOfFrames);
         }
@@ -355,7 +290,7 @@ public final class Part10FrameReader {
         pixelDataSeen = true;
         boolean nativeSyntax = implicitVr || EXPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         int framesFound;
-        if (h.length == UNDEFINED_LENGTH) {
+        if (h.length() == UNDEFINED_LENGTH) {
             if (nativeSyntax) {
                 throw new DicomFormatException("encapsulated Pixel Data in native transfer syntax " + transferSyntaxUid);
             }
@@ -364,7 +299,7 @@ public final class Part10FrameReader {
             if (!nativeSyntax) {
                 throw new DicomFormatException("native Pixel Data in encapsulated transfer syntax " + transferSyntaxUid);
             }
-            framesFound = readNativePixelData(h.length);
+            framesFound = readNativePixelData(h.length());
         }
         if (framesFound != numberOfFrames) {
             throw new DicomFormatException(framesFound + " frames found, NumberOfFrames says " + numberOfFrames);
@@ -591,7 +526,4 @@ public final class Part10FrameReader {
         return null;
     }
 
-    static String tagString(int tag) {
-        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
-    }
 }
