@@ -29,7 +29,8 @@ public final class FrameRequestParser {
     private final List<String> forwardedHeaders;
     private final boolean renderedFallback;
     private final Cache<String, FramesAccept> negotiatedAccepts = Caffeine.newBuilder().maximumSize(256).build();
-    private static final String NO_ACCEPT = "\u0000none";
+    /** What a request without Accept gets, once negotiated. */
+    private volatile FramesAccept noAccept;
     private static final int MAX_REMEMBERED_ACCEPT_LENGTH = 1024;
 
     /** An Accept value, negotiated: the representation chosen, all acceptable ones, the rendered fallback (or null). */
@@ -79,8 +80,7 @@ public final class FrameRequestParser {
      * negotiated once (refusals are not kept: they throw before).
      */
     private FramesAccept framesAccept(String accept) {
-        String key = accept == null ? NO_ACCEPT : accept;
-        FramesAccept known = negotiatedAccepts.getIfPresent(key);
+        FramesAccept known = accept == null ? noAccept : negotiatedAccepts.getIfPresent(accept);
         if (known != null) {
             return known;
         }
@@ -90,8 +90,10 @@ public final class FrameRequestParser {
         boolean acceptsJpeg = acceptable.stream().anyMatch(r -> r.isStored() || r.satisfiedBy(TransferSyntaxes.JPEG_BASELINE));
         Representation fallback = renderedFallback && acceptsJpeg ? Representation.rendered("image/jpeg", "") : null;
         FramesAccept negotiated = new FramesAccept(representation, acceptable, fallback);
-        if (key.length() <= MAX_REMEMBERED_ACCEPT_LENGTH) {
-            negotiatedAccepts.put(key, negotiated);
+        if (accept == null) {
+            noAccept = negotiated;
+        } else if (accept.length() <= MAX_REMEMBERED_ACCEPT_LENGTH) {
+            negotiatedAccepts.put(accept, negotiated);
         }
         return negotiated;
     }

@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 
 import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
@@ -20,10 +21,12 @@ import org.framecache.proxy.http.MultipartResponseWriter.Answer;
  * stored syntax is known where it matters, every frame is in the in-process tier) is answered on the HTTP server's
  * event loop, before its route, with no exchange and no thread hand-off. The answer is the route's own: the same
  * parser, access decision, representation, cache keys, response writer, access log and audit line. Everything else
- * (a miss, an unknown or refused caller, bad input, HEAD, a query string) goes on to the route unchanged.
+ * (a miss, an unknown or refused caller, bad input, HEAD, a query string, a full access-log queue) goes on to the
+ * route unchanged.
  *
- * <p>It is on only while the routes running are the packaged ones ({@link PackagedRoutes}): a request path an
- * operator has edited is never bypassed.
+ * <p>It is on only while the route files are the ones it was checked against ({@link KnownRoutes}), so that a
+ * request path an operator has edited is never bypassed, and while both routes are started (a suspended or
+ * stopping route answers for itself).
  */
 public final class InProcessHits implements Handler<RoutingContext> {
     public static final String FRAMES_ROUTE = "wado-frames";
@@ -38,10 +41,14 @@ public final class InProcessHits implements Handler<RoutingContext> {
     private final MultipartResponseWriter writer;
     private final AccessLog accessLog;
     private final LongAdder answered = new LongAdder();
+    /** Route id → started (not stopped or suspended): a route that is not started answers for itself. */
+    private final Predicate<String> routeStarted;
     private volatile boolean enabled;
 
     public InProcessHits(String prefix, FrameRequestParser parser, InstanceAccess access, StoredSyntaxes syntaxes,
-                         FrameCache cache, MultipartResponseWriter writer, AccessLog accessLog) {
+                         FrameCache cache, MultipartResponseWriter writer, AccessLog accessLog,
+                         Predicate<String> routeStarted) {
+        this.routeStarted = routeStarted;
         // the paths of the two routes' platform-http endpoints, as the HTTP server's router holds them
         this.framesPath = prefix + "/studies/:study/series/:series/instances/:instance/frames/:frames";
         this.renderedPath = framesPath + "/rendered";
@@ -55,14 +62,15 @@ public final class InProcessHits implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext context) {
-        if (!enabled || context.request().method() != HttpMethod.GET || context.request().query() != null) {
+        if (!enabled || context.request().method() != HttpMethod.GET || context.request().query() != null
+                || !accessLog.hasRoom()) {
             context.next();
             return;
         }
         Route route = context.currentRoute();
         String routePath = route == null ? null : route.getPath();
         boolean rendered = renderedPath.equals(routePath);
-        if (!rendered && !framesPath.equals(routePath)) {
+        if (!rendered && !framesPath.equals(routePath) || !routeStarted.test(rendered ? RENDERED_ROUTE : FRAMES_ROUTE)) {
             context.next();
             return;
         }
@@ -86,7 +94,9 @@ public final class InProcessHits implements Handler<RoutingContext> {
         // the pieces as they are: each frame is copied once, into the connection
         response.end(Buffer.buffer(Unpooled.wrappedBuffer(answer.pieces())));
         answered.increment();
-        log(context, rendered ? RENDERED_ROUTE : FRAMES_ROUTE, request, (System.nanoTime() - start) / 1_000_000);
+        access.countRemembered();
+        accessLog.record(rendered ? RENDERED_ROUTE : FRAMES_ROUTE, "GET", context.normalizedPath(), 200, request,
+                request.getForwardHeaders(), (System.nanoTime() - start) / 1_000_000);
     }
 
     /** The request, its frames in it, when everything is in this process; null when the route must answer. */
@@ -104,26 +114,14 @@ public final class InProcessHits implements Handler<RoutingContext> {
         return cache.lookupInProcess(request) ? request : null;
     }
 
-    private void log(RoutingContext context, String route, FrameRequest request, long millis) {
-        String path = context.normalizedPath();
-        if (accessLog.writesDirectly()) {
-            accessLog.record(route, "GET", path, 200, request, request.getForwardHeaders(), millis);
-        } else {
-            // a Camel endpoint may block: never on the event loop
-            context.vertx().executeBlocking(() -> {
-                accessLog.record(route, "GET", path, 200, request, request.getForwardHeaders(), millis);
-                return null;
-            }, false);
-        }
+    /** On while the route files are the ones this class was checked against ({@link KnownRoutes}). */
+    void setKnownRoutes(boolean known) {
+        this.enabled = known;
     }
 
-    /** Switched on once the routes are known to be the packaged ones. */
-    void setEnabled(boolean enabled) {
-        this.enabled = enabled;
-    }
-
-    public boolean isEnabled() {
-        return enabled;
+    /** True when requests of that route can be answered here now. */
+    public boolean isEnabled(String route) {
+        return enabled && routeStarted.test(route);
     }
 
     /** Requests answered here, before their route. */

@@ -135,8 +135,12 @@ public final class InstanceAccess {
                 return false;
             }
         }
-        remembered.increment();
         return true;
+    }
+
+    /** A request was answered on a remembered decision outside the route ({@link #acceptedFromMemory}). */
+    public void countRemembered() {
+        remembered.increment();
     }
 
     /**

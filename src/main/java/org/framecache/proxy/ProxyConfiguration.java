@@ -20,7 +20,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.StartupListener;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.framecache.proxy.cache.ByteCache;
@@ -235,8 +238,12 @@ public class ProxyConfiguration implements CamelConfiguration {
             health.register(DegradedNotDownCheck.frameCache(frameCache));
         }
         // before every route: CORS (preflight requests are answered there), then the hot tiles answered from this
-        // process (only while the routes are the packaged ones); everything else goes on to its route
-        InProcessHits hits = new InProcessHits(prefix, parser, access, storedSyntaxes, frameCache, responseWriter(), accessLog);
+        // process (only while the route files are the known ones); everything else goes on to its route
+        InProcessHits hits = new InProcessHits(prefix, parser, access, storedSyntaxes, frameCache, responseWriter(), accessLog,
+                route -> {
+                    ServiceStatus status = context.getRouteController().getRouteStatus(route);
+                    return status != null && status.isStarted();
+                });
         List<io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> before = new java.util.ArrayList<>();
         if (!corsOrigins.isBlank()) {
             before.add(Cors.handler(list(corsOrigins), corsMaxAge));
@@ -244,7 +251,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         before.add(hits);
         engine.setHandlers(before);
         registry.bind("inProcessHits", hits);
-        enableOnceStarted(context, hits);
+        answerHitsWhileRoutesServe(context, hits);
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
                 Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
         registry.bind("inFlightFrames", inFlight);
@@ -293,8 +300,11 @@ public class ProxyConfiguration implements CamelConfiguration {
                 renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");
     }
 
-    /** Once every route has started: in-process hits are answered before the routes only if these are the jar's. */
-    private static void enableOnceStarted(CamelContext context, InProcessHits hits) {
+    /**
+     * In-process hits are answered only while the route files are the known ones (checked once every route has
+     * started) and the context is not stopping; each request also needs its route started ({@link InProcessHits}).
+     */
+    private static void answerHitsWhileRoutesServe(CamelContext context, InProcessHits hits) {
         StartupListener check = new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
@@ -302,16 +312,29 @@ public class ProxyConfiguration implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                String differences = PackagedRoutes.differences(started);
-                hits.setEnabled(differences == null);
+                String differences = KnownRoutes.differences(started);
+                hits.setKnownRoutes(differences == null);
                 if (differences == null) {
-                    LOG.info("In-process hits are answered before their routes (the routes are the packaged ones)");
+                    LOG.info("In-process hits are answered before their routes (the routes are the known ones)");
                 } else {
                     LOG.info("Every request goes through its route ({}): in-process hits are not answered before it",
                             differences);
                 }
             }
         };
+        EventNotifierSupport stopping = new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                hits.setKnownRoutes(false); // shutting down: the routes answer (or refuse) what is left
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+        };
+        stopping.setIgnoreExchangeEvents(true);
+        context.getManagementStrategy().addEventNotifier(stopping);
         try {
             context.addStartupListener(check);
         } catch (Exception e) {

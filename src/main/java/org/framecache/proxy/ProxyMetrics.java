@@ -30,6 +30,8 @@ final class ProxyMetrics {
         accessLog.setRequestCounter((route, status) -> requests.computeIfAbsent(route + " " + status,
                 key -> meters.counter("dicomweb.requests", "route", String.valueOf(route), "status",
                         Integer.toString(status))).increment());
+        FunctionCounter.builder("dicomweb.log.lines.failed", accessLog, AccessLog::failedLines)
+                .description("access-log and audit lines their logger or endpoint failed to take").register(meters);
         Gauge.builder("dicomweb.cache.memory.bytes", cache, FrameCache::sizeInBytes)
                 .description("bytes held by the in-process frame cache").register(meters);
         FunctionCounter.builder("dicomweb.cache.evictions", cache, FrameCache::evictions)

@@ -212,6 +212,21 @@ class FrameRequestParserTest extends StartedCamelContext {
     }
 
     @Test
+    void negotiatedAcceptsAreRememberedPerValueAndNoAcceptIsNoValue() {
+        assertEquals(Representation.stored(), parser.parseFrames(frames("1")).getRepresentation(), "no Accept");
+        Exchange odd = frames("1");
+        odd.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "accept=%00none");
+        assertEquals(400, badFrames(odd).getStatus(), "a value that looks like nothing is still a malformed value");
+
+        for (int i = 0; i < 2; i++) {
+            Exchange jpeg = frames("1");
+            jpeg.getIn().setHeader("Accept", "multipart/related; type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50");
+            assertEquals(Representation.raw("image/jpeg", "1.2.840.10008.1.2.4.50"),
+                    parser.parseFrames(jpeg).getRepresentation(), "the same answer the second time");
+        }
+    }
+
+    @Test
     void malformedQueryEncodingIsRejected() {
         Exchange exchange = frames("1");
         exchange.getIn().setHeader(Exchange.HTTP_RAW_QUERY, "accept=%zz");

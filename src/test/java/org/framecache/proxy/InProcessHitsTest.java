@@ -70,7 +70,7 @@ class InProcessHitsTest extends FakeStoreTestSupport {
 
     @Test
     void aRepeatIsAnsweredBeforeTheRouteWithTheRoutesOwnAnswer() throws Exception {
-        assertTrue(hits().isEnabled(), "the routes under test are the packaged ones");
+        assertTrue(hits().isEnabled(InProcessHits.FRAMES_ROUTE), "the routes under test are the known ones");
         storeServesFrames();
         String url = framesUrl("1.2.3", "1.2.3.4", "1.2.3.10", "3,1,3");
         String[] headers = {"Accept", STORED, "Authorization", ALICE, "Origin", "https://viewer.example"};
@@ -150,6 +150,26 @@ class InProcessHitsTest extends FakeStoreTestSupport {
         assertEquals(400, get(framesUrl("1.2.3", "1.2.3.4", "1.2.3.12", "2,x"), "Accept", STORED).statusCode());
         assertEquals(before, hits().getAnswered(), "none of these was answered before the route");
 
+        assertEquals(200, get(url, "Accept", STORED).statusCode());
+        assertEquals(before + 1, hits().getAnswered());
+    }
+
+    @Test
+    void aSuspendedRouteAnswersForItself() throws Exception {
+        storeServesFrames();
+        String url = framesUrl("1.2.3", "1.2.3.4", "1.2.3.14", "6");
+        assertEquals(200, get(url, "Accept", STORED).statusCode());
+        long before = hits().getAnswered();
+
+        context.getRouteController().suspendRoute(InProcessHits.FRAMES_ROUTE);
+        try {
+            assertFalse(hits().isEnabled(InProcessHits.FRAMES_ROUTE));
+            assertEquals(503, get(url, "Accept", STORED).statusCode(), "what the suspended route answers");
+            assertEquals(before, hits().getAnswered());
+        } finally {
+            context.getRouteController().resumeRoute(InProcessHits.FRAMES_ROUTE);
+        }
+        assertTrue(hits().isEnabled(InProcessHits.FRAMES_ROUTE));
         assertEquals(200, get(url, "Accept", STORED).statusCode());
         assertEquals(before + 1, hits().getAnswered());
     }

@@ -283,13 +283,17 @@ final class DicomStream {
         return raw == -1 ? UNDEFINED_LENGTH : Integer.toUnsignedLong(raw);
     }
 
-    /** A UID value without its trailing NUL or space padding (PS3.5 6.2). */
+    /** A UID value without its trailing NUL or space padding and stray leading spaces (PS3.5 6.2). */
     private static String withoutPadding(byte[] value) {
         int end = value.length;
         while (end > 0 && (value[end - 1] == 0 || value[end - 1] == ' ')) {
             end--;
         }
-        return new String(value, 0, end, StandardCharsets.ISO_8859_1);
+        int start = 0;
+        while (start < end && value[start] == ' ') {
+            start++;
+        }
+        return new String(value, start, end - start, StandardCharsets.US_ASCII);
     }
 
     static String tagString(int tag) {

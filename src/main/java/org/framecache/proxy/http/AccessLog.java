@@ -26,8 +26,6 @@ public final class AccessLog {
     private final boolean json;
     /** Hands logger lines over in batches; null when no sink is a logger. */
     private BatchedLogLines batches;
-    /** Both sinks are loggers written directly, or off (no Camel send). */
-    private final boolean direct;
     private volatile RequestCounter requests = (route, status) -> { };
 
     /** Receives every completed request (the metrics). */
@@ -45,8 +43,6 @@ public final class AccessLog {
         this.access = access;
         this.accessSink = sink(producer, accessEndpoint.strip());
         this.auditSink = sink(producer, auditEndpoint.strip());
-        // started only for a logger sink, and stopped by close()
-        this.direct = !sendsToEndpoint(accessEndpoint.strip()) && !sendsToEndpoint(auditEndpoint.strip());
         this.json = "json".equalsIgnoreCase(format.strip());
     }
 
@@ -85,28 +81,33 @@ public final class AccessLog {
         }
     }
 
-    /** True when every line goes to a logger (handed over, never a Camel send that may block): safe on an event loop. */
-    public boolean writesDirectly() {
-        return direct;
+    /** False while lines wait in such numbers that an event loop should not add more (then the route answers). */
+    public boolean hasRoom() {
+        return batches == null || batches.hasRoom();
+    }
+
+    /** Lines an endpoint or logger failed to take. */
+    public long failedLines() {
+        return batches == null ? 0 : batches.failures();
     }
 
     /**
-     * Where lines go: nowhere for an empty endpoint; a plain {@code log:name} endpoint is written to that logger
-     * directly, in batches from one thread (a Camel send per request cost a fifth of a cached frame's time, a
-     * logging call per request a third); any other endpoint is sent to.
+     * Where lines go: nowhere for an empty endpoint; to the logger of a plain {@code log:name} endpoint, or sent to
+     * any other endpoint. Either way from one background thread, in batches (a Camel send per request cost a fifth
+     * of a cached frame's time, a logging call per request a third).
      */
     private Consumer<String> sink(ProducerTemplate producer, String endpoint) {
         if (endpoint.isEmpty()) {
             return null;
         }
-        if (!sendsToEndpoint(endpoint)) {
-            String name = endpoint.substring(4, endpoint.contains("?") ? endpoint.indexOf('?') : endpoint.length());
-            if (batches == null) {
-                batches = new BatchedLogLines();
-            }
-            return batches.to(LoggerFactory.getLogger(name));
+        if (batches == null) {
+            batches = new BatchedLogLines();
         }
-        return line -> producer.sendBody(endpoint, line);
+        if (endpoint.startsWith("log:") && (!endpoint.contains("?") || endpoint.endsWith("?plain=true"))) {
+            String name = endpoint.substring(4, endpoint.contains("?") ? endpoint.indexOf('?') : endpoint.length());
+            return batches.to(LoggerFactory.getLogger(name)::info);
+        }
+        return batches.to(line -> producer.sendBody(endpoint, line));
     }
 
     private String accessLine(String method, String path, int status, FrameRequest request, long millis, String caller) {
@@ -119,10 +120,6 @@ public final class AccessLog {
         }
         return method + " " + path + " " + status + " frames=" + frames + " tier=" + tier + " " + millis + " ms caller="
                 + caller;
-    }
-
-    private static boolean sendsToEndpoint(String endpoint) {
-        return !endpoint.isEmpty() && !(endpoint.startsWith("log:") && (!endpoint.contains("?") || endpoint.endsWith("?plain=true")));
     }
 
     private static String auditLine(FrameRequest request, String caller) {

@@ -105,7 +105,8 @@ public final class MultipartResponseWriter {
             pieces[2 * i + 1] = bodies[i];
             size += pieces[2 * i].remaining() + bodies[i].remaining();
         }
-        pieces[pieces.length - 1] = ByteBuffer.wrap(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
+        String close = (bodies.length == 0 ? "--" : "\r\n--") + boundary + "--\r\n";
+        pieces[pieces.length - 1] = ByteBuffer.wrap(close.getBytes(StandardCharsets.US_ASCII));
         if (size + pieces[pieces.length - 1].remaining() > MAX_RESPONSE_BYTES) {
             throw new ProxyException(413, "the answer would exceed " + MAX_RESPONSE_BYTES / (1024 * 1024)
                     + " MiB: ask for fewer frames at a time");

@@ -124,7 +124,7 @@ class PackagedJarIT {
             assertTrue(ready != null && ready.statusCode() == 200, "ready on the management port:\n" + log);
             assertTrue(log.contains("Routes from " + expectedRoutes), "routes from " + expectedRoutes + ":\n" + log);
             assertTrue(log.contains("In-process hits are answered before their routes"),
-                    "the routes are the packaged ones, mounted or in the jar:\n" + log);
+                    "the routes are the known ones, mounted or in the jar:\n" + log);
             for (int i = 0; i < 2; i++) {
                 HttpResponse<byte[]> frame = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/dicomweb/studies/1.2/series/1.2.3/instances/1.2.3.4/frames/1")).header("Accept", STORED).build(),

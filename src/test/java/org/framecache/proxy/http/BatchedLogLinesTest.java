@@ -1,72 +1,35 @@
 package org.framecache.proxy.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
-import org.slf4j.Marker;
-import org.slf4j.event.Level;
-import org.slf4j.helpers.LegacyAbstractLogger;
 
 class BatchedLogLinesTest {
 
     /** Records each line it is given, with the thread that gave it. */
-    private static final class RecordingLogger extends LegacyAbstractLogger {
+    private static final class Recorder implements Consumer<String> {
         final List<String> lines = Collections.synchronizedList(new ArrayList<>());
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
 
-        RecordingLogger(String name) {
-            this.name = name;
-        }
-
         @Override
-        protected String getFullyQualifiedCallerName() {
-            return null;
-        }
-
-        @Override
-        protected void handleNormalizedLoggingCall(Level level, Marker marker, String message, Object[] arguments,
-                                                   Throwable throwable) {
-            lines.add(message);
+        public void accept(String line) {
+            lines.add(line);
             threads.add(Thread.currentThread().getName());
-        }
-
-        @Override
-        public boolean isTraceEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isDebugEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isInfoEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isWarnEnabled() {
-            return true;
-        }
-
-        @Override
-        public boolean isErrorEnabled() {
-            return true;
         }
     }
 
     @Test
-    void linesWaitForTheWriterAndArriveInOrderPerLogger() {
-        RecordingLogger access = new RecordingLogger("access");
-        RecordingLogger audit = new RecordingLogger("audit");
+    void linesWaitForTheWriterAndArriveInOrderPerWriter() {
+        Recorder access = new Recorder();
+        Recorder audit = new Recorder();
         try (BatchedLogLines batches = new BatchedLogLines(0)) {
             Consumer<String> toAccess = batches.to(access);
             Consumer<String> toAudit = batches.to(audit);
@@ -88,46 +51,72 @@ class BatchedLogLinesTest {
     }
 
     @Test
-    void closeWritesWhatIsStillWaiting() {
-        RecordingLogger access = new RecordingLogger("access");
-        BatchedLogLines batches = new BatchedLogLines(0);
-        batches.to(access).accept("last words");
-
-        batches.close();
-
-        assertEquals(List.of("last words"), access.lines);
-    }
-
-    @Test
-    void pastTheBoundTheCallerWritesItself() {
-        RecordingLogger access = new RecordingLogger("access");
+    void aFailingLineDoesNotStopTheOthers() {
+        Recorder recorder = new Recorder();
         try (BatchedLogLines batches = new BatchedLogLines(0)) {
-            Consumer<String> sink = batches.to(access);
-            for (int i = 0; i < BatchedLogLines.MAX_QUEUED; i++) {
-                sink.accept("queued");
-            }
-            assertEquals(0, access.lines.size());
+            Consumer<String> sink = batches.to(line -> {
+                if (line.equals("bad")) {
+                    throw new IllegalStateException("endpoint down");
+                }
+                recorder.accept(line);
+            });
+            sink.accept("one");
+            sink.accept("bad");
+            sink.accept("two");
 
-            sink.accept("overflow");
-
-            assertEquals(List.of("overflow"), access.lines, "written at once by the caller, not dropped");
-            assertEquals(Thread.currentThread().getName(), access.threads.get(0));
             batches.drain();
-            assertEquals(BatchedLogLines.MAX_QUEUED + 1, access.lines.size());
+
+            assertEquals(List.of("one", "two"), recorder.lines);
+            assertEquals(1, batches.failures());
         }
     }
 
     @Test
-    void theBackgroundThreadWritesWithoutBeingAsked() throws Exception {
-        RecordingLogger access = new RecordingLogger("access");
+    void closeWritesWhatIsWaitingAndLaterLinesAtOnce() {
+        Recorder recorder = new Recorder();
+        BatchedLogLines batches = new BatchedLogLines(0);
+        Consumer<String> sink = batches.to(recorder);
+        sink.accept("last words");
+
+        batches.close();
+        assertEquals(List.of("last words"), recorder.lines);
+
+        sink.accept("after the end");
+        assertEquals(List.of("last words", "after the end"), recorder.lines, "nothing is left in a queue nobody drains");
+    }
+
+    @Test
+    void pastTheBoundARequestThreadWritesItselfAndTheQueueSaysItIsFull() {
+        Recorder recorder = new Recorder();
+        try (BatchedLogLines batches = new BatchedLogLines(0)) {
+            Consumer<String> sink = batches.to(recorder);
+            for (int i = 0; i < BatchedLogLines.MAX_QUEUED; i++) {
+                sink.accept("queued");
+            }
+            assertFalse(batches.hasRoom());
+            assertEquals(0, recorder.lines.size());
+
+            sink.accept("overflow");
+
+            assertEquals(List.of("overflow"), recorder.lines, "written at once by the caller, not dropped");
+            assertEquals(Thread.currentThread().getName(), recorder.threads.get(0));
+            batches.drain();
+            assertTrue(batches.hasRoom());
+            assertEquals(BatchedLogLines.MAX_QUEUED + 1, recorder.lines.size());
+        }
+    }
+
+    @Test
+    void theBackgroundThreadWritesWithoutBeingAsked() {
+        Recorder recorder = new Recorder();
         try (BatchedLogLines batches = new BatchedLogLines(5)) {
-            batches.to(access).accept("soon");
+            batches.to(recorder).accept("soon");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (access.lines.isEmpty() && System.nanoTime() < deadline) {
+            while (recorder.lines.isEmpty() && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
             }
-            assertEquals(List.of("soon"), access.lines);
-            assertTrue(access.threads.get(0).equals("log-lines"), access.threads.toString());
+            assertEquals(List.of("soon"), recorder.lines);
+            assertEquals("log-lines", recorder.threads.get(0));
         }
     }
 }
