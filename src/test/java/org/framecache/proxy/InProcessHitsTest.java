@@ -51,6 +51,14 @@ class InProcessHitsTest extends FakeStoreTestSupport {
         });
     }
 
+    /** A frame of an instance of its own, fetched once through the route (so now cached). */
+    private String cachedFrameUrl(String instance, String frame) throws Exception {
+        storeServesFrames();
+        String url = framesUrl("1.2.3", "1.2.3.4", instance, frame);
+        assertEquals(200, get(url, "Accept", STORED).statusCode());
+        return url;
+    }
+
     private void drainLogs() {
         while (consumer.receiveBody("seda:access", 50, String.class) != null) {
             // lines of earlier requests
@@ -134,9 +142,7 @@ class InProcessHitsTest extends FakeStoreTestSupport {
 
     @Test
     void whatTheRouteMustDecideGoesToTheRoute() throws Exception {
-        storeServesFrames();
-        String url = framesUrl("1.2.3", "1.2.3.4", "1.2.3.12", "2");
-        assertEquals(200, get(url, "Accept", STORED).statusCode());
+        String url = cachedFrameUrl("1.2.3.12", "2");
         long before = hits().getAnswered();
 
         HttpResponse<Void> head = HTTP.send(HttpRequest.newBuilder(URI.create(url))
@@ -156,9 +162,7 @@ class InProcessHitsTest extends FakeStoreTestSupport {
 
     @Test
     void aSuspendedRouteAnswersForItself() throws Exception {
-        storeServesFrames();
-        String url = framesUrl("1.2.3", "1.2.3.4", "1.2.3.14", "6");
-        assertEquals(200, get(url, "Accept", STORED).statusCode());
+        String url = cachedFrameUrl("1.2.3.14", "6");
         long before = hits().getAnswered();
 
         context.getRouteController().suspendRoute(InProcessHits.FRAMES_ROUTE);

@@ -283,8 +283,8 @@ final class DicomStream {
         return raw == -1 ? UNDEFINED_LENGTH : Integer.toUnsignedLong(raw);
     }
 
-    /** A UID value without its trailing NUL or space padding and stray leading spaces (PS3.5 6.2). */
-    private static String withoutPadding(byte[] value) {
+    /** A text value (a UID, a code string) without its NUL or space padding and stray leading spaces (PS3.5 6.2). */
+    static String withoutPadding(byte[] value) {
         int end = value.length;
         while (end > 0 && (value[end - 1] == 0 || value[end - 1] == ' ')) {
             end--;

@@ -7,7 +7,6 @@ import static org.framecache.proxy.dicom.DicomStream.tagString;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -227,16 +226,7 @@ public final class Part10FrameReader {
 
     /** Text without the leading/trailing spaces and trailing NUL padding (PS3.5 6.2). */
     private String readText(Header h, String name) throws IOException {
-        byte[] v = readSmallValue(h, name);
-        int end = v.length;
-        while (end > 0 && (v[end - 1] == 0 || v[end - 1] == ' ')) {
-            end--;
-        }
-        int start = 0;
-        while (start < end && v[start] == ' ') {
-            start++;
-        }
-        return new String(v, start, end - start, StandardCharsets.US_ASCII);
+        return DicomStream.withoutPadding(readSmallValue(h, name));
     }
 
     private int readUnsignedShort(Header h, String name) throws IOException {
