@@ -26,6 +26,8 @@ public final class FrameRequest {
     private final Representation fallback;
     private final Map<String, String> forwardHeaders;
     private final String publicBaseUrl;
+    /** The HMAC fingerprint of the forwarded credentials, once computed. */
+    private String callerFingerprint;
     private final Map<Integer, CachedFrame> found = new HashMap<>();
     private final Map<Integer, InFlightFrames.Claim> claims = new HashMap<>();
     private final Map<Integer, CompletableFuture<CachedFrame>> awaited = new HashMap<>();
@@ -88,6 +90,14 @@ public final class FrameRequest {
 
     public Map<String, String> getForwardHeaders() {
         return forwardHeaders;
+    }
+
+    String getCallerFingerprint() {
+        return callerFingerprint;
+    }
+
+    void setCallerFingerprint(String fingerprint) {
+        this.callerFingerprint = fingerprint;
     }
 
     /** Base URL of the proxy as the client sees it (scheme, host, prefix), for Content-Location. */

@@ -127,15 +127,8 @@ public final class InstanceAccess {
     public boolean acceptedFromMemory(FrameRequest request) {
         Decision decision = decisions.getIfPresent(decisionKey(request));
         Integer numberOfFrames = frameCounts.getIfPresent(request.instancePath());
-        if (decision == null || decision.status() != 200 || numberOfFrames == null) {
-            return false;
-        }
-        for (int frame : request.getFrames()) {
-            if (frame > numberOfFrames) {
-                return false;
-            }
-        }
-        return true;
+        return decision != null && decision.status() == 200 && numberOfFrames != null
+                && firstOutOfRange(request, numberOfFrames) == 0;
     }
 
     /** A request was answered on a remembered decision outside the route ({@link #acceptedFromMemory}). */
@@ -240,17 +233,36 @@ public final class InstanceAccess {
         }
     }
 
+    /** The request's caller fingerprint, computed once per request (an HMAC of a long token is not free). */
+    public String fingerprint(FrameRequest request) {
+        String fingerprint = request.getCallerFingerprint();
+        if (fingerprint == null) {
+            fingerprint = fingerprint(request.getForwardHeaders());
+            request.setCallerFingerprint(fingerprint);
+        }
+        return fingerprint;
+    }
+
     private String decisionKey(FrameRequest request) {
-        return (perCaller ? fingerprint(request.getForwardHeaders()) : "*") + "|" + request.instancePath();
+        return (perCaller ? fingerprint(request) : "*") + "|" + request.instancePath();
     }
 
     private static void checkFrameNumbers(FrameRequest request, int numberOfFrames) {
+        int frame = firstOutOfRange(request, numberOfFrames);
+        if (frame > 0) {
+            throw ProxyException.badRequest("frame " + frame + " is out of range: the instance has "
+                    + numberOfFrames + " frame" + (numberOfFrames == 1 ? "" : "s"));
+        }
+    }
+
+    /** The first frame of the request beyond NumberOfFrames; 0 when all are in range. */
+    private static int firstOutOfRange(FrameRequest request, int numberOfFrames) {
         for (int frame : request.getFrames()) {
             if (frame > numberOfFrames) {
-                throw ProxyException.badRequest("frame " + frame + " is out of range: the instance has "
-                        + numberOfFrames + " frame" + (numberOfFrames == 1 ? "" : "s"));
+                return frame;
             }
         }
+        return 0;
     }
 
     private static UpstreamStatusException refusal(Decision decision) {

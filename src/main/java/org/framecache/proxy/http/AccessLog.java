@@ -65,7 +65,7 @@ public final class AccessLog {
     public void record(String route, String method, String path, int status, FrameRequest request,
                        Map<String, String> forwarded, long millis) {
         requests.count(route, status);
-        String caller = access.fingerprint(forwarded);
+        String caller = request != null ? access.fingerprint(request) : access.fingerprint(forwarded);
         if (accessSink != null) {
             accessSink.accept(accessLine(method, path, status, request, millis, caller));
         }
