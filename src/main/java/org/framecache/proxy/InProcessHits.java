@@ -114,9 +114,12 @@ public final class InProcessHits implements Handler<RoutingContext> {
         return cache.lookupInProcess(request) ? request : null;
     }
 
-    /** On while the route files are the ones this class was checked against ({@link KnownRoutes}). */
-    void setKnownRoutes(boolean known) {
-        this.enabled = known;
+    /**
+     * On while the route files are the ones this class was checked against ({@link KnownRoutes}) and the context
+     * is not stopping.
+     */
+    void setEnabled(boolean enabled) {
+        this.enabled = enabled;
     }
 
     /** True when requests of that route can be answered here now. */

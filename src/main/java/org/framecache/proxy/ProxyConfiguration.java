@@ -313,7 +313,7 @@ public class ProxyConfiguration implements CamelConfiguration {
             @Override
             public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
                 String differences = KnownRoutes.differences(started);
-                hits.setKnownRoutes(differences == null);
+                hits.setEnabled(differences == null);
                 if (differences == null) {
                     LOG.info("In-process hits are answered before their routes (the routes are the known ones)");
                 } else {
@@ -325,7 +325,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         EventNotifierSupport stopping = new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
-                hits.setKnownRoutes(false); // shutting down: the routes answer (or refuse) what is left
+                hits.setEnabled(false); // shutting down: the routes answer (or refuse) what is left
             }
 
             @Override

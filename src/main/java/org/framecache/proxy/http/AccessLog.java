@@ -24,7 +24,7 @@ public final class AccessLog {
     private final Consumer<String> accessSink;
     private final Consumer<String> auditSink;
     private final boolean json;
-    /** Hands logger lines over in batches; null when no sink is a logger. */
+    /** Hands the lines of both sinks over in batches; null when both are off. */
     private BatchedLogLines batches;
     private volatile RequestCounter requests = (route, status) -> { };
 
