@@ -13,7 +13,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
 import org.framecache.proxy.http.InboundMethod;
+import org.framecache.proxy.http.DicomWebPath;
 import org.framecache.proxy.http.InboundRequest;
+import org.framecache.proxy.http.PublicBaseUrl;
 
 /**
  * Reads and checks an inbound WADO-RS frame request before anything else happens: the UIDs and frame list from
@@ -22,12 +24,12 @@ import org.framecache.proxy.http.InboundRequest;
  * headers of the same name.
  */
 public final class FrameRequestParser {
-    private static final int MAX_UID_LENGTH = 64;
 
     private final AcceptNegotiator negotiator;
     private final int maxFramesPerRequest;
     private final List<String> forwardedHeaders;
     private final boolean renderedFallback;
+    private final PublicBaseUrl publicBaseUrl;
     private final Cache<String, FramesAccept> negotiatedAccepts = Caffeine.newBuilder().maximumSize(256).build();
     /** What a request without Accept gets, once negotiated. */
     private volatile FramesAccept noAccept;
@@ -39,6 +41,12 @@ public final class FrameRequestParser {
 
     public FrameRequestParser(AcceptNegotiator negotiator, int maxFramesPerRequest, Collection<String> forwardedHeaders,
                               boolean renderedFallback) {
+        this(negotiator, maxFramesPerRequest, forwardedHeaders, renderedFallback, new PublicBaseUrl(List.of()));
+    }
+
+    public FrameRequestParser(AcceptNegotiator negotiator, int maxFramesPerRequest, Collection<String> forwardedHeaders,
+                              boolean renderedFallback, PublicBaseUrl publicBaseUrl) {
+        this.publicBaseUrl = publicBaseUrl;
         this.negotiator = negotiator;
         this.maxFramesPerRequest = maxFramesPerRequest;
         this.forwardedHeaders = List.copyOf(forwardedHeaders);
@@ -106,8 +114,9 @@ public final class FrameRequestParser {
                 forward.put(name, value);
             }
         }
+        String inbound = in.path();
         return new FrameRequest(path[0], path[1], path[2], frames(path[3]), representation, fallback, forward,
-                publicBaseUrl(in));
+                publicBaseUrl.of(in, inbound.substring(0, inbound.lastIndexOf("/studies/"))));
     }
 
     /** study, series, instance, frame list from ".../studies/S/series/R/instances/I/frames/F[/rendered]". */
@@ -132,21 +141,7 @@ public final class FrameRequestParser {
 
     /** PS3.5 §9.1: at most 64 characters, components of digits separated by single dots. */
     static boolean isUid(String value) {
-        if (value.isEmpty() || value.length() > MAX_UID_LENGTH) {
-            return false;
-        }
-        boolean digitBefore = false;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digitBefore = true;
-            } else if (c == '.' && digitBefore) {
-                digitBefore = false;
-            } else {
-                return false;
-            }
-        }
-        return digitBefore;
+        return DicomWebPath.isUid(value);
     }
 
     private int[] frames(String list) {
@@ -221,37 +216,6 @@ public final class FrameRequestParser {
         } catch (IllegalArgumentException e) {
             throw ProxyException.badRequest("malformed query string");
         }
-    }
-
-    /** Scheme://host/prefix as the client addressed the proxy (RFC 7239 Forwarded, X-Forwarded-*, Host). */
-    private static String publicBaseUrl(InboundRequest in) {
-        String path = in.path();
-        int studies = path == null ? -1 : path.lastIndexOf("/studies/");
-        String prefix = studies < 0 ? "" : path.substring(0, studies);
-        String proto = firstHop(orElse(in.header("X-Forwarded-Proto"), "http"));
-        String host = firstHop(orElse(in.header("X-Forwarded-Host"), orElse(in.header("Host"), "localhost")));
-        String forwarded = in.header("Forwarded");
-        if (forwarded != null) {
-            for (String pair : forwarded.split(",")[0].split(";")) {
-                String[] kv = pair.trim().split("=", 2);
-                if (kv.length == 2 && kv[0].equalsIgnoreCase("host")) {
-                    host = kv[1].replace("\"", "");
-                } else if (kv.length == 2 && kv[0].equalsIgnoreCase("proto")) {
-                    proto = kv[1].replace("\"", "");
-                }
-            }
-        }
-        return proto + "://" + host + prefix;
-    }
-
-    private static String orElse(String value, String otherwise) {
-        return value != null ? value : otherwise;
-    }
-
-    /** The client-facing hop of a possibly chained X-Forwarded-* value ("a, b" → "a"). */
-    private static String firstHop(String value) {
-        int comma = value.indexOf(',');
-        return (comma < 0 ? value : value.substring(0, comma)).strip();
     }
 
     private static String abbreviate(String s) {

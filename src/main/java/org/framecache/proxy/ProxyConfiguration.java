@@ -38,6 +38,7 @@ import org.framecache.proxy.http.ClientHeaderFilter;
 import org.framecache.proxy.http.Cors;
 import org.framecache.proxy.http.MultipartResponseWriter;
 import org.framecache.proxy.http.PassThrough;
+import org.framecache.proxy.http.PublicBaseUrl;
 import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.http.UpstreamConnections;
@@ -72,6 +73,10 @@ public class ProxyConfiguration implements CamelConfiguration {
     int maxFramesPerRequest;
     @PropertyInject("proxy.forward-headers")
     String forwardHeaders;
+    @PropertyInject("proxy.allow-delete")
+    boolean deleteAllowed;
+    @PropertyInject("proxy.trusted-proxies")
+    String trustedProxies;
     @PropertyInject("proxy.cache-control")
     String cacheControl;
     @PropertyInject("proxy.supported-transfer-syntaxes")
@@ -174,7 +179,7 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public PassThrough passThrough() {
-        return new PassThrough(prefix, list(forwardHeaders));
+        return new PassThrough(prefix, list(forwardHeaders), deleteAllowed);
     }
 
     @BindToRegistry
@@ -210,7 +215,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         platformHttp.setEngine(engine);
         platformHttp.setHeaderFilterStrategy(new ClientHeaderFilter());
         FrameRequestParser parser = new FrameRequestParser(new AcceptNegotiator(), maxFramesPerRequest,
-                list(forwardHeaders), renderedFallback);
+                list(forwardHeaders), renderedFallback, new PublicBaseUrl(list(trustedProxies)));
         registry.bind("frameRequestParser", parser);
 
         Duration ttl = Duration.ofSeconds(ttlSeconds);
@@ -246,7 +251,7 @@ public class ProxyConfiguration implements CamelConfiguration {
                 });
         List<io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> before = new java.util.ArrayList<>();
         if (!corsOrigins.isBlank()) {
-            before.add(Cors.handler(list(corsOrigins), corsMaxAge));
+            before.add(Cors.handler(list(corsOrigins), corsMaxAge, prefix, deleteAllowed));
         }
         before.add(hits);
         engine.setHandlers(before);

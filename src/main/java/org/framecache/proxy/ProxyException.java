@@ -26,6 +26,22 @@ public class ProxyException extends RuntimeException {
         return null;
     }
 
+    /** The methods the resource takes, for the Allow header of a 405 (RFC 9110 §15.5.6); null for every other failure. */
+    public String getAllow() {
+        return null;
+    }
+
+    /** 405: the resource exists but does not take this method. */
+    public static ProxyException methodNotAllowed(String method, java.util.Collection<String> allowed) {
+        String allow = String.join(", ", new java.util.TreeSet<>(allowed));
+        return new ProxyException(405, method + " is not allowed here (allowed: " + allow + ")") {
+            @Override
+            public String getAllow() {
+                return allow;
+            }
+        };
+    }
+
     public static ProxyException badRequest(String message) {
         return new ProxyException(400, message);
     }

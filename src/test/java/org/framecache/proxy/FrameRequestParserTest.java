@@ -13,7 +13,10 @@ import java.util.Map;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import io.vertx.core.net.SocketAddress;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 import org.apache.camel.support.DefaultExchange;
+import org.framecache.proxy.http.PublicBaseUrl;
 import org.framecache.proxy.testing.StartedCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,6 +32,14 @@ class FrameRequestParserTest extends StartedCamelContext {
 
 
     private final FrameRequestParser parser = new FrameRequestParser(new AcceptNegotiator(), 4, List.of("Authorization"), true);
+    /** Behind a reverse proxy at 10.1.2.3, the only address it trusts for X-Forwarded-* and Forwarded. */
+    private final FrameRequestParser behindProxy = new FrameRequestParser(new AcceptNegotiator(), 4, List.of("Authorization"),
+            true, new PublicBaseUrl(List.of("10.1.2.3", "fd00::/8")));
+
+    private static Exchange from(String address, Exchange exchange) {
+        exchange.getIn().setHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS, SocketAddress.inetSocketAddress(40000, address));
+        return exchange;
+    }
 
     private static Exchange request(String path) {
         Exchange exchange = new DefaultExchange(context);
@@ -300,11 +311,41 @@ class FrameRequestParserTest extends StartedCamelContext {
 
     @Test
     void publicBaseUrlFromXForwardedHeaders() {
-        Exchange exchange = frames("1");
+        Exchange exchange = from("10.1.2.3", frames("1"));
         exchange.getIn().setHeader("X-Forwarded-Proto", "https");
         exchange.getIn().setHeader("X-Forwarded-Host", "viewer.example.org");
 
-        assertEquals("https://viewer.example.org/dicomweb", parser.parseFrames(exchange).getPublicBaseUrl());
+        assertEquals("https://viewer.example.org/dicomweb", behindProxy.parseFrames(exchange).getPublicBaseUrl());
+    }
+
+    @Test
+    void forwardingHeadersFromAnUntrustedPeerAreIgnored() {
+        Exchange exchange = from("10.1.2.4", frames("1"));
+        exchange.getIn().setHeader("X-Forwarded-Proto", "https");
+        exchange.getIn().setHeader("X-Forwarded-Host", "evil.example");
+        exchange.getIn().setHeader("Forwarded", "proto=https;host=evil.example");
+
+        assertEquals("http://proxy.example:8080/dicomweb", behindProxy.parseFrames(exchange).getPublicBaseUrl());
+        assertEquals("http://proxy.example:8080/dicomweb", parser.parseFrames(from("10.1.2.3", exchange)).getPublicBaseUrl(),
+                "no trusted proxies configured: trusted from no one");
+    }
+
+    @Test
+    void forwardedValuesThatAreNoSchemeOrHostAreIgnoredEvenFromATrustedProxy() {
+        Exchange exchange = from("fd12::1", frames("1"));
+        exchange.getIn().setHeader("X-Forwarded-Proto", "javascript");
+        exchange.getIn().setHeader("X-Forwarded-Host", "evil.example/phish?");
+
+        assertEquals("http://proxy.example:8080/dicomweb", behindProxy.parseFrames(exchange).getPublicBaseUrl());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"evil.example/phish?", "a b", "host:port", "x@y", "[zz]", "h:123456"})
+    void aHostHeaderThatIsNoHostIsABadRequest(String host) {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("Host", host);
+
+        assertTrue(badFrames(exchange).getMessage().contains("Host"));
     }
 
     @Test
@@ -316,7 +357,7 @@ class FrameRequestParserTest extends StartedCamelContext {
         exchange.getIn().setHeader("Forwarded",
                 "for=192.0.2.60;proto=https;host=\"images.example.org:8443\", for=10.0.0.1;proto=http;host=inner");
 
-        assertEquals("https://images.example.org:8443/dicomweb", parser.parseFrames(exchange).getPublicBaseUrl());
+        assertEquals("https://images.example.org:8443/dicomweb", behindProxy.parseFrames(from("10.1.2.3", exchange)).getPublicBaseUrl());
     }
 
     @Test
@@ -325,7 +366,7 @@ class FrameRequestParserTest extends StartedCamelContext {
         exchange.getIn().setHeader("X-Forwarded-Proto", "https, http");
         exchange.getIn().setHeader("X-Forwarded-Host", "viewer.example.org, inner:8080");
 
-        assertEquals("https://viewer.example.org/dicomweb", parser.parseFrames(exchange).getPublicBaseUrl());
+        assertEquals("https://viewer.example.org/dicomweb", behindProxy.parseFrames(from("10.1.2.3", exchange)).getPublicBaseUrl());
     }
 
     @Test

@@ -15,6 +15,9 @@ public final class ErrorResponse {
     public void proxyError(Exchange exchange) {
         ProxyException failure = find(caught(exchange), ProxyException.class);
         write(exchange, failure.getStatus(), failure.getMessage(), failure.getWwwAuthenticate());
+        if (failure.getAllow() != null) {
+            exchange.getMessage().setHeader("Allow", failure.getAllow());
+        }
     }
 
     /** Any other failure: the status the policy chose, and what happened. */

@@ -8,11 +8,13 @@ import java.util.TreeMap;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.framecache.proxy.ProxyException;
 
 /**
  * Everything under the prefix that the proxy does not serve itself (QIDO-RS searches, metadata, bulkdata,
- * whole-instance retrieval, STOW-RS) goes to the store and back unchanged: method, path, query, body and the
- * headers that carry meaning; the answer's status, body (streamed) and meaningful headers.
+ * whole-instance retrieval, STOW-RS) goes to the store and back: method, path, query, body and the headers that
+ * carry meaning; the answer's status, body (streamed) and meaningful headers. Only DICOMweb resources pass, each with
+ * the methods it takes ({@link DicomWebPath}); the store's path is rebuilt from the checked segments.
  */
 public final class PassThrough {
     /** Request headers worth sending on; everything else (hop-by-hop, Camel's own, Host, cookies) stays here. */
@@ -30,10 +32,12 @@ public final class PassThrough {
 
     private final String prefix;
     private final List<String> forwardedHeaders;
+    private final boolean deleteAllowed;
 
-    public PassThrough(String prefix, Collection<String> forwardedHeaders) {
+    public PassThrough(String prefix, Collection<String> forwardedHeaders, boolean deleteAllowed) {
         this.prefix = prefix;
         this.forwardedHeaders = forwardedHeaders.stream().map(String::toLowerCase).toList();
+        this.deleteAllowed = deleteAllowed;
     }
 
     public void request(Exchange exchange) {
@@ -42,6 +46,11 @@ public final class PassThrough {
         String method = message.getHeader(Exchange.HTTP_METHOD, "GET", String.class);
         String path = message.getHeader(Exchange.HTTP_PATH, "", String.class);
         String query = message.getHeader(Exchange.HTTP_RAW_QUERY, String.class);
+        DicomWebPath resource = DicomWebPath.parse(path.startsWith(prefix) ? path.substring(prefix.length()) : path);
+        if (!resource.allows(method, deleteAllowed)) {
+            throw ProxyException.methodNotAllowed(method, resource.allowedMethods(deleteAllowed));
+        }
+        query = query == null ? null : upstreamQuery(query);
         Map<String, Object> keep = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         message.getHeaders().forEach((name, value) -> {
             String lower = name.toLowerCase();
@@ -59,11 +68,44 @@ public final class PassThrough {
         });
         exchange.setProperty(FORWARDED_PROPERTY, credentials);
         message.setHeader(Exchange.HTTP_METHOD, method);
-        message.setHeader(Exchange.HTTP_PATH, path.startsWith(prefix) ? path.substring(prefix.length()) : path);
+        message.setHeader(Exchange.HTTP_PATH, resource.upstreamPath());
         if (query != null && !query.isEmpty()) {
             message.setHeader(Exchange.HTTP_QUERY, query);
         }
         exchange.setProperty(REQUEST_PROPERTY, Map.copyOf(message.getHeaders()));
+    }
+
+    /**
+     * The query to send on (RFC 3986 §3.4): pchar, "/" and "?" as they are, well-formed percent-escapes kept, other
+     * printable characters browsers send raw ({@code ^ | [ ]}) and non-ASCII escaped; control characters and a
+     * stray "%" are 400.
+     */
+    static String upstreamQuery(String query) {
+        StringBuilder out = new StringBuilder(query.length() + 16);
+        for (int i = 0; i < query.length(); i++) {
+            char c = query.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= query.length() || Character.digit(query.charAt(i + 1), 16) < 0
+                        || Character.digit(query.charAt(i + 2), 16) < 0) {
+                    throw ProxyException.badRequest("malformed percent-encoding in the query string");
+                }
+                out.append(query, i, i + 3);
+                i += 2;
+            } else if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+                    || "-._~!$&'()*+,;=:@/?".indexOf(c) >= 0) {
+                out.append(c);
+            } else if (c <= 0x20 || c == 0x7f) {
+                throw ProxyException.badRequest("control characters or spaces in the query string");
+            } else {
+                int codePoint = query.codePointAt(i);
+                i += Character.charCount(codePoint) - 1;
+                for (byte b : new String(Character.toChars(codePoint)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4 & 0xf, 16)))
+                            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+                }
+            }
+        }
+        return out.toString();
     }
 
     /**
