@@ -34,15 +34,13 @@ public final class FrameCache {
     }
 
     /**
-     * Puts every cached frame of the request into it (one round trip); the fallback representation is looked up
-     * only for frames the chosen one lacks. What stays missing goes to the store.
+     * Puts every cached frame of the request, in its chosen representation, into it (one round trip). What stays
+     * missing goes to the store. A rendered fallback is never looked up here: a client that asked for stored bytes gets
+     * them once the store can give them (the fallback is cached under its rendered key, where only rendered requests
+     * look).
      */
     public void lookup(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         found(request, request.distinctFrames(), request.getRepresentation());
-        int[] missing = request.getMissing();
-        if (request.getFallback() != null && missing.length > 0) {
-            found(request, missing, request.getFallback());
-        }
     }
 
     /**

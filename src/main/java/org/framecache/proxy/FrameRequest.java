@@ -169,8 +169,19 @@ public final class FrameRequest {
         fromOthers++;
     }
 
-    /** Where this request's frames came from: "cache", "upstream", "rendered-fallback", "coalesced", or "mixed". */
+    /** True when a frame of this raw request is a rendered substitute (its own fetch, or one it waited for). */
+    public boolean servedRenderedFallback() {
+        return fromFallback > 0;
+    }
+
+    /**
+     * Where this request's frames came from: "cache", "upstream", "coalesced", or "mixed"; "rendered-fallback" whenever
+     * any frame of a raw request is the store's rendered substitute (the answer says so, and the log).
+     */
     public String getTier() {
+        if (fromFallback > 0) {
+            return "rendered-fallback";
+        }
         int kinds = (fromCache > 0 ? 1 : 0) + (fromStore > 0 ? 1 : 0) + (fromFallback > 0 ? 1 : 0) + (fromOthers > 0 ? 1 : 0);
         if (kinds != 1) {
             return kinds == 0 ? "none" : "mixed";

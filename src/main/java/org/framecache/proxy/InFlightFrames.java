@@ -96,14 +96,18 @@ public final class InFlightFrames {
             try {
                 long left = Math.max(0, deadline - System.nanoTime());
                 CachedFrame frame = awaited.getValue().get(left, TimeUnit.NANOSECONDS);
-                if (!frame.contentType().contains("transfer-syntax") && request.getFallback() == null
-                        && !request.getRepresentation().rendered()) {
+                boolean substitute = !frame.contentType().contains("transfer-syntax") && !request.getRepresentation().rendered();
+                if (substitute && request.getFallback() == null) {
                     // the fetch this request waited for ended in the rendered fallback, which it does not accept
                     throw new ProxyException(502, "the store could not provide frame " + awaited.getKey()
                             + " as raw pixel data");
                 }
                 request.put(awaited.getKey(), frame);
-                request.countFromOthers();
+                if (substitute) {
+                    request.countFetched(true);
+                } else {
+                    request.countFromOthers();
+                }
             } catch (TimeoutException e) {
                 throw new ProxyException(504, "frame " + awaited.getKey() + " was still being fetched by another request");
             } catch (ExecutionException e) {

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "11489c5b22ed281d6b38fbfb841e07de519b754f60c67310387385dba5741fad";
+    static final String FINGERPRINT = "636963e190218a299ad755e27dd1d0739308dbee0102730a708cd67739685a39";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

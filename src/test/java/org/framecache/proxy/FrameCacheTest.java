@@ -166,7 +166,7 @@ class FrameCacheTest {
     }
 
     @Test
-    void fallbackEntryIsUsedWhenThePrimaryIsMissing() {
+    void aRenderedFallbackIsNeverFoundByAStoredBytesRequest() {
         CachedFrame rendered = frame("image/jpeg", "rendered-3");
         cache.store(request(STORED, RENDERED, 3), List.of(new FetchedFrame(3, RENDERED, rendered)));
         cache.store(request(STORED, RENDERED, 5), List.of(new FetchedFrame(5, STORED, jpeg("raw-5"))));
@@ -174,35 +174,17 @@ class FrameCacheTest {
         FrameRequest request = request(STORED, RENDERED, 5, 3);
         cache.lookup(request);
 
-        assertTrue(request.isComplete());
         assertFrame(jpeg("raw-5"), request.get(5));
-        assertFrame(rendered, request.get(3));
+        assertNull(request.get(3), "the substitute stays under its rendered key: the stored bytes are asked for again");
+        assertArrayEquals(new int[] {3}, request.getMissing());
+
+        FrameRequest renderedRequest = request(RENDERED, null, 3);
+        cache.lookup(renderedRequest);
+        assertFrame(rendered, renderedRequest.get(3));
     }
 
     @Test
-    void primaryEntryWinsOverTheFallback() {
-        cache.store(request(STORED, RENDERED, 5), List.of(
-                new FetchedFrame(5, RENDERED, frame("image/jpeg", "rendered-5")),
-                new FetchedFrame(5, STORED, jpeg("raw-5"))));
-
-        FrameRequest request = request(STORED, RENDERED, 5);
-        cache.lookup(request);
-
-        assertFrame(jpeg("raw-5"), request.get(5));
-    }
-
-    @Test
-    void fallbackEntriesAreIgnoredWithoutAFallback() {
-        cache.store(request(STORED, RENDERED, 3), List.of(new FetchedFrame(3, RENDERED, frame("image/jpeg", "r"))));
-
-        FrameRequest request = request(STORED, null, 3);
-        cache.lookup(request);
-
-        assertNull(request.get(3));
-    }
-
-    @Test
-    void lookupAsksForFallbackKeysOnlyForFramesThePrimaryLacks() {
+    void lookupIsOneCallForTheChosenRepresentation() {
         RecordingByteCache recording = new RecordingByteCache(new MemoryByteCache(1 << 20, java.time.Duration.ofMinutes(1)));
         List<List<String>> calls = recording.lookups;
         FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM);
@@ -210,9 +192,7 @@ class FrameCacheTest {
 
         frameCache.lookup(request);
 
-        assertEquals(2, calls.size(), "everything missed: the fallback keys are asked in a second call");
-        assertEquals(List.of(frameCache.key(request, 5, STORED), frameCache.key(request, 3, STORED)), calls.get(0));
-        assertEquals(List.of(frameCache.key(request, 5, RENDERED), frameCache.key(request, 3, RENDERED)), calls.get(1));
+        assertEquals(List.of(List.of(frameCache.key(request, 5, STORED), frameCache.key(request, 3, STORED))), calls);
     }
 
     @Test

@@ -88,6 +88,19 @@ class UpstreamFaultsTest extends FakeStoreTestSupport {
         }
         assertEquals(rendered + 2, store.renderedCalls(), why);
         assertTrue(!rawCached(url, 1, 2), why + ": nothing of a rejected raw answer may be cached");
+        assertTrue(response.headers().firstValue("Warning").orElse("").contains("rendered fallback"), why);
+        assertEquals("no-store", response.headers().firstValue("Cache-Control").orElse(null), why);
+
+        // the store is healthy again: the client that asked for stored bytes gets the stored bytes, from the store
+        store.answerFrames(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part(JPEG_PART, frame("stored-1")), new Part(JPEG_PART, frame("stored-2")))));
+        int frameCalls = store.frameCalls();
+        HttpResponse<byte[]> healthy = get(url, "Accept", STORED);
+        assertEquals(200, healthy.statusCode(), why);
+        assertEquals(frameCalls + 1, store.frameCalls(), why + ": the rendered substitute is not served from the cache");
+        assertArrayEquals(frame("stored-1"), parts(healthy).get(0).content(), why);
+        assertArrayEquals(frame("stored-2"), parts(healthy).get(1).content(), why);
+        assertTrue(healthy.headers().firstValue("Warning").isEmpty(), why);
     }
 
     @Test
@@ -131,6 +144,12 @@ class UpstreamFaultsTest extends FakeStoreTestSupport {
     void truncatedBody() throws Exception {
         byte[] body = multipart(BOUNDARY, true, new Part(JPEG_PART, frame("first-frame")), new Part(JPEG_PART, frame("second-frame")));
         assertFallsBackAndCachesNothingRaw(Answer.truncated(200, MULTIPART, body, body.length - 12), "body cut inside the last part");
+    }
+
+    @Test
+    void bodyCutShortOfItsContentLength() throws Exception {
+        byte[] body = multipart(BOUNDARY, true, new Part(JPEG_PART, frame("first-frame")), new Part(JPEG_PART, frame("second-frame")));
+        assertFallsBackAndCachesNothingRaw(Answer.cutShort(200, MULTIPART, body, 60), "connection closed inside the first part");
     }
 
     @Test

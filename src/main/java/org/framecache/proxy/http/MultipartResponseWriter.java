@@ -26,6 +26,9 @@ public final class MultipartResponseWriter {
     private static final Map<String, String> MULTIPART_TYPES = new ConcurrentHashMap<>();
     private static final long MAX_RESPONSE_BYTES = Integer.MAX_VALUE - 64;
 
+    /** RFC 7234 §5.5 warn-code 214: this answer carries the store's rendered JPEG in place of stored bytes. */
+    static final String RENDERED_FALLBACK = "214 dicomweb-frame-cache \"Transformation Applied: rendered fallback\"";
+
     private final String cacheControl;
 
     public MultipartResponseWriter(String cacheControl) {
@@ -59,7 +62,13 @@ public final class MultipartResponseWriter {
     }
 
     public void frames(Exchange exchange) {
-        respond(exchange.getMessage(), frames(UpstreamRequest.frameRequest(exchange)));
+        FrameRequest request = UpstreamRequest.frameRequest(exchange);
+        respond(exchange.getMessage(), frames(request));
+        if (request.servedRenderedFallback()) {
+            // a substitute for this answer only: no browser or shared cache keeps it under the stored-bytes URL
+            exchange.getMessage().setHeader("Warning", RENDERED_FALLBACK);
+            exchange.getMessage().setHeader("Cache-Control", "no-store");
+        }
     }
 
     public Answer frames(FrameRequest request) {

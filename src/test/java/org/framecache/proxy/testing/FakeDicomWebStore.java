@@ -23,13 +23,22 @@ public final class FakeDicomWebStore implements AutoCloseable {
      * One canned answer; {@code truncate} sends the body without a length and cuts it at that many bytes, then
      * stalls {@code stallMillis} before closing.
      */
-    public record Answer(int status, String contentType, byte[] body, int truncate, long stallMillis) {
+    public record Answer(int status, String contentType, byte[] body, int truncate, long stallMillis, boolean declareLength) {
+        public Answer(int status, String contentType, byte[] body, int truncate, long stallMillis) {
+            this(status, contentType, body, truncate, stallMillis, false);
+        }
+
         public static Answer of(int status, String contentType, byte[] body) {
             return new Answer(status, contentType, body, -1, 0);
         }
 
         public static Answer truncated(int status, String contentType, byte[] body, int truncate) {
             return new Answer(status, contentType, body, truncate, 0);
+        }
+
+        /** Content-Length of the whole body, then only {@code truncate} bytes of it, and the connection closed. */
+        public static Answer cutShort(int status, String contentType, byte[] body, int truncate) {
+            return new Answer(status, contentType, body, truncate, 0, true);
         }
     }
 
@@ -138,6 +147,14 @@ public final class FakeDicomWebStore implements AutoCloseable {
         }
         if (answer.contentType() != null) {
             exchange.getResponseHeaders().set("Content-Type", answer.contentType());
+        }
+        if (answer.declareLength()) {
+            exchange.sendResponseHeaders(answer.status(), answer.body().length);
+            OutputStream body = exchange.getResponseBody();
+            body.write(answer.body(), 0, Math.min(answer.truncate(), answer.body().length));
+            body.flush();
+            exchange.close(); // fewer bytes than declared: the server closes the connection
+            return;
         }
         try (OutputStream body = exchange.getResponseBody()) {
             if (answer.truncate() >= 0) {
