@@ -35,6 +35,7 @@ import org.apache.camel.Message;
  * asked for them.
  */
 public final class InstanceAccess {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceAccess.class);
     private static final JsonFactory JSON = new JsonFactory();
     private static final String NUMBER_OF_FRAMES = "00280008";
 
@@ -46,7 +47,8 @@ public final class InstanceAccess {
     private final SecretKeySpec key;
     /** One HMAC per thread (request threads and event loops), keyed once. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
-    private final boolean perCaller;
+    /** Starts as auth.per-caller; a shared setting turns per caller for good once the store refuses anyone. */
+    private volatile boolean perCaller;
     private final LongAdder allowedByStore = new LongAdder();
     private final LongAdder refusedByStore = new LongAdder();
     private final LongAdder remembered = new LongAdder();
@@ -172,6 +174,9 @@ public final class InstanceAccess {
                 checkFrameNumbers(request, frames);
             }
             case 401, 403, 404, 410 -> {
+                if (status == 401 || status == 403) {
+                    decidePerCaller("the store answered " + status + " for " + request.instancePath());
+                }
                 Decision refusal = new Decision(status, answer.getHeader("WWW-Authenticate", String.class));
                 decisions.put(decisionKey(request), refusal);
                 refusedByStore.increment();
@@ -179,6 +184,36 @@ public final class InstanceAccess {
             }
             default -> throw new ProxyException(502, "cannot verify access to the instance: the store answered " + status
                     + " for its metadata");
+        }
+    }
+
+    /** True while one decision per instance is shared by every caller (auth.per-caller=false). */
+    public boolean shared() {
+        return !perCaller;
+    }
+
+    /** After the start-up search without credentials (auth.per-caller=false): a refusal means the store authenticates. */
+    public void learnFromAnonymousSearch(Exchange exchange) {
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        if (status == 401 || status == 403) {
+            decidePerCaller("the store refuses a search without credentials (" + status + ")");
+        } else {
+            LOG.warn("auth.per-caller=false: one access decision per instance is shared by every caller; the store answered"
+                    + " {} to a search without credentials. Use this only for a store that authenticates no one.", status);
+        }
+    }
+
+    /**
+     * A store that refuses some caller authenticates: sharing one caller's acceptance with everyone would serve frames
+     * to callers it refuses, and one caller's refusal would lock out the rest. Decisions become per caller from now on
+     * (and those remembered so far are dropped).
+     */
+    private synchronized void decidePerCaller(String why) {
+        if (!perCaller) {
+            perCaller = true;
+            decisions.invalidateAll();
+            LOG.error("auth.per-caller=false, but {}: the store authenticates callers, so access is now decided per caller."
+                    + " Set auth.per-caller=true.", why);
         }
     }
 

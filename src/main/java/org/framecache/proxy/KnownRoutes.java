@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "636963e190218a299ad755e27dd1d0739308dbee0102730a708cd67739685a39";
+    static final String FINGERPRINT = "6557ed5477e353d8713eb4fd0d8ae8712fa3f18e39aee3835baf93c207bd4d82";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

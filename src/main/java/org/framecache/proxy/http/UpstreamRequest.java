@@ -48,6 +48,17 @@ public final class UpstreamRequest {
                 rendered.mediaType(), rendered.query());
     }
 
+    /** A search for one study with no credentials at all: does the store authenticate? (auth.per-caller=false) */
+    public void anonymousSearch(Exchange exchange) {
+        Message message = exchange.getIn();
+        message.removeHeaders("*");
+        message.setBody(null);
+        message.setHeader(Exchange.HTTP_METHOD, "GET");
+        message.setHeader(Exchange.HTTP_PATH, "/studies");
+        message.setHeader(Exchange.HTTP_QUERY, "limit=1");
+        message.setHeader("Accept", "application/dicom+json");
+    }
+
     private static void prepare(Exchange exchange, FrameRequest request, String path, String accept, String query) {
         Message message = exchange.getIn();
         message.removeHeaders("*");

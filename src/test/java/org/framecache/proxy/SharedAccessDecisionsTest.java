@@ -1,0 +1,99 @@
+package org.framecache.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.builder.NotifyBuilder;
+import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancProcess;
+import org.framecache.proxy.testing.SlideGenerator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * auth.per-caller=false in front of a store that authenticates (real Orthanc with basic auth): the proxy finds out
+ * at start (a search without credentials is refused) and decides per caller, so an accepted caller's frames never
+ * reach an anonymous one, and an anonymous refusal never locks the accepted caller out.
+ */
+class SharedAccessDecisionsTest extends ProxyTestSupport {
+    private static final String ALICE = "Basic " + Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
+
+    private OrthancProcess orthanc;
+    private GeneratedInstance slide;
+
+    @Override
+    protected Properties testProperties() {
+        orthanc = OrthancProcess.start(Map.of("alice", "alice-secret"));
+        Properties p = new Properties();
+        p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
+        p.setProperty("auth.per-caller", "false");
+        return p;
+    }
+
+    @BeforeAll
+    void upload() {
+        slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 2, 2, 256, false);
+        orthanc.upload(slide.part10());
+    }
+
+    @AfterAll
+    void stopOrthanc() {
+        orthanc.close();
+    }
+
+    @Test
+    void aStoreThatAuthenticatesGetsDecisionsPerCaller() throws Exception {
+        InstanceAccess access = context.getRegistry().lookupByNameAndType("instanceAccess", InstanceAccess.class);
+        NotifyBuilder probed = new NotifyBuilder(context).fromRoute("check-shared-access-decisions").whenDone(1).create();
+        // the probe runs once at start; it may have finished before this test began
+        assertTrue(!access.shared() || probed.matches(20, TimeUnit.SECONDS), "the start-up search was made");
+        assertFalse(access.shared(), "the store refused a search without credentials: decisions are per caller");
+
+        String url = framesUrl(slide.studyUid(), slide.seriesUid(), slide.sopInstanceUid(), "1");
+        HttpResponse<byte[]> alice = get(url, "Accept", STORED, "Authorization", ALICE);
+        assertEquals(200, alice.statusCode(), new String(alice.body()));
+        long metadataCalls = upstreamCalls().getMetadataCalls();
+        HttpResponse<byte[]> anonymous = get(url, "Accept", STORED);
+        assertEquals(401, anonymous.statusCode(), "alice's acceptance is not shared with an anonymous caller");
+        assertEquals(metadataCalls + 1, upstreamCalls().getMetadataCalls(), "the store was asked for the anonymous caller");
+        assertEquals(200, get(url, "Accept", STORED, "Authorization", ALICE).statusCode(), "the refusal does not lock alice out");
+    }
+
+    @Test
+    void theFirstRefusalTurnsSharedDecisionsPerCaller() {
+        InstanceAccess access = new InstanceAccess(false, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1), "k", 100);
+        FrameRequest alice = request(Map.of("Authorization", ALICE));
+        FrameRequest anonymous = request(Map.of());
+        org.apache.camel.Exchange asked = exchange(alice, 200, "[{\"00280008\":{\"vr\":\"IS\",\"Value\":[4]}}]");
+        assertTrue(access.mustAskStore(asked));
+        access.record(asked);
+        assertFalse(access.mustAskStore(exchange(anonymous, 0, "")), "shared: alice's acceptance covers everyone");
+
+        org.apache.camel.Exchange refused = exchange(anonymous, 401, "");
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(ProxyException.class, () -> access.record(refused))
+                .getStatus() == 401);
+        assertFalse(access.shared(), "a 401 from the store: decisions are per caller now");
+        assertTrue(access.mustAskStore(exchange(alice, 0, "")), "remembered shared decisions were dropped");
+    }
+
+    private static FrameRequest request(Map<String, String> credentials) {
+        return new FrameRequest("1.2.3", "1.2.3.4", "1.2.3.4.5", new int[] {1}, Representation.stored(), null, credentials, "");
+    }
+
+    private org.apache.camel.Exchange exchange(FrameRequest request, int status, String body) {
+        org.apache.camel.Exchange exchange = new org.apache.camel.support.DefaultExchange(context);
+        exchange.setProperty(FrameRequest.PROPERTY, request);
+        exchange.getMessage().setHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setBody(body);
+        return exchange;
+    }
+}
