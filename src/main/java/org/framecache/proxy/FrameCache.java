@@ -40,7 +40,18 @@ public final class FrameCache {
      * look).
      */
     public void lookup(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
-        found(request, request.distinctFrames(), request.getRepresentation());
+        found(request, request.distinctFrames(), request.getRepresentation(), false);
+    }
+
+    /**
+     * After raw retrieval failed: the rendered fallback of the frames still missing, from the cache (this answer
+     * only; the next request asks for the stored bytes again).
+     */
+    public void lookupFallback(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+        int[] missing = request.getMissing();
+        if (request.getFallback() != null && missing.length > 0) {
+            found(request, missing, request.getFallback(), true);
+        }
     }
 
     /**
@@ -70,7 +81,7 @@ public final class FrameCache {
         return true;
     }
 
-    private void found(FrameRequest request, int[] frames, Representation representation) {
+    private void found(FrameRequest request, int[] frames, Representation representation, boolean asFallback) {
         List<String> keys = new ArrayList<>(frames.length);
         for (int frame : frames) {
             keys.add(key(request, frame, representation));
@@ -80,7 +91,11 @@ public final class FrameCache {
             CachedFrame frame = CachedFrame.decode(values.get(i));
             if (frame != null) {
                 request.put(frames[i], frame);
-                request.countFromCache();
+                if (asFallback) {
+                    request.countFetched(true);
+                } else {
+                    request.countFromCache();
+                }
                 hits.increment();
             }
         }

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "6557ed5477e353d8713eb4fd0d8ae8712fa3f18e39aee3835baf93c207bd4d82";
+    static final String FINGERPRINT = "2b66abfc2344837dd510ed029a5fe2d827c1689a76b4f8ab182abb5fe0f8ce26";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

@@ -184,7 +184,9 @@ class FramesEndToEndTest extends ProxyTestSupport {
         }
         HttpResponse<byte[]> again = get(url(implicitSlide, "4"), "Accept", STORED);
         assertEquals(200, again.statusCode());
-        assertEquals(rawBefore + 1, upstreamCalls().getRawFrameCalls(), "the cached fallback serves the next request");
+        assertEquals(rawBefore + 2, upstreamCalls().getRawFrameCalls(), "the stored bytes are asked for again");
+        assertEquals(renderedBefore + 2, upstreamCalls().getRenderedCalls(), "the rendered substitute comes from the cache");
+        assertTrue(again.headers().firstValue("Warning").orElse("").contains("rendered fallback"));
         assertArrayEquals(parts.get(1).content(), parts(again).get(0).content());
     }
 
