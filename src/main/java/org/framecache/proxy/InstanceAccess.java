@@ -56,10 +56,13 @@ public final class InstanceAccess {
     /** (caller, instance) → completed when the request asking the store for it is done. */
     private final Map<String, CompletableFuture<Void>> asking = new ConcurrentHashMap<>();
     private static final String ASKING_PROPERTY = "askingStoreForAccess";
+    /** The key prefix of an acceptance shared by every caller (auth.per-caller=false). */
+    private static final String SHARED = "*|";
     private final long waitMillis;
 
     /**
-     * @param perCaller false for stores that need no authentication: one decision per instance for everyone
+     * @param perCaller false for stores that need no authentication: an instance the store gave a caller without
+     *                  credentials is open to everyone (one decision per instance); nothing else is shared
      * @param hmacKey   secret for credential fingerprints; empty = a random key for this process
      */
     public InstanceAccess(boolean perCaller, Duration decisionTtl, Duration metadataTtl, String hmacKey,
@@ -107,7 +110,7 @@ public final class InstanceAccess {
 
     /** True when a remembered acceptance covers the request; throws a remembered refusal; false when unknown. */
     private boolean decided(FrameRequest request, String key) {
-        Decision decision = decisions.getIfPresent(key);
+        Decision decision = decisionFor(request, key);
         if (decision != null && decision.status() != 200) {
             remembered.increment();
             throw refusal(decision);
@@ -127,7 +130,7 @@ public final class InstanceAccess {
      * decides (asking the store when it must).
      */
     public boolean acceptedFromMemory(FrameRequest request) {
-        Decision decision = decisions.getIfPresent(decisionKey(request));
+        Decision decision = decisionFor(request, decisionKey(request));
         Integer numberOfFrames = frameCounts.getIfPresent(request.instancePath());
         return decision != null && decision.status() == 200 && numberOfFrames != null
                 && firstOutOfRange(request, numberOfFrames) == 0;
@@ -170,6 +173,10 @@ public final class InstanceAccess {
                 int frames = numberOfFrames(answer);
                 frameCounts.put(request.instancePath(), frames);
                 decisions.put(decisionKey(request), new Decision(200, null));
+                if (!perCaller && request.getForwardHeaders().isEmpty()) {
+                    // the store let in a caller without credentials: it lets in everyone (auth.per-caller=false)
+                    decisions.put(SHARED + request.instancePath(), new Decision(200, null));
+                }
                 allowedByStore.increment();
                 checkFrameNumbers(request, frames);
             }
@@ -278,8 +285,18 @@ public final class InstanceAccess {
         return fingerprint;
     }
 
+    /** Decisions are always remembered per caller; a shared one is only an acceptance of a caller without credentials. */
     private String decisionKey(FrameRequest request) {
-        return (perCaller ? fingerprint(request) : "*") + "|" + request.instancePath();
+        return fingerprint(request) + "|" + request.instancePath();
+    }
+
+    /**
+     * This caller's remembered decision; with auth.per-caller=false and none of its own, the acceptance given to a
+     * caller without credentials, which covers everyone. A refusal, or an acceptance of credentials, is never shared.
+     */
+    private Decision decisionFor(FrameRequest request, String key) {
+        Decision own = decisions.getIfPresent(key);
+        return own != null || perCaller ? own : decisions.getIfPresent(SHARED + request.instancePath());
     }
 
     private static void checkFrameNumbers(FrameRequest request, int numberOfFrames) {

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "2b66abfc2344837dd510ed029a5fe2d827c1689a76b4f8ab182abb5fe0f8ce26";
+    static final String FINGERPRINT = "2c2ec9f4991132c67deeaf2c19d1cf83afe9d71e86482bc546b6a65da1ef56bc";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

@@ -34,7 +34,7 @@ class FrameRequestParserTest extends StartedCamelContext {
     private final FrameRequestParser parser = new FrameRequestParser(new AcceptNegotiator(), 4, List.of("Authorization"), true);
     /** Behind a reverse proxy at 10.1.2.3, the only address it trusts for X-Forwarded-* and Forwarded. */
     private final FrameRequestParser behindProxy = new FrameRequestParser(new AcceptNegotiator(), 4, List.of("Authorization"),
-            true, new PublicBaseUrl(List.of("10.1.2.3", "fd00::/8")));
+            true, new PublicBaseUrl(List.of("10.1.2.3", "10.0.0.0/24", "fd00::/8")));
 
     private static Exchange from(String address, Exchange exchange) {
         exchange.getIn().setHeader(VertxPlatformHttpConstants.REMOTE_ADDRESS, SocketAddress.inetSocketAddress(40000, address));
@@ -353,7 +353,7 @@ class FrameRequestParserTest extends StartedCamelContext {
         Exchange exchange = frames("1");
         exchange.getIn().setHeader("X-Forwarded-Proto", "http");
         exchange.getIn().setHeader("X-Forwarded-Host", "ignored.example");
-        // first element is the client-facing hop
+        // the inner proxy (10.0.0.1, trusted) appended its element last: the one before it is the client-facing hop
         exchange.getIn().setHeader("Forwarded",
                 "for=192.0.2.60;proto=https;host=\"images.example.org:8443\", for=10.0.0.1;proto=http;host=inner");
 
@@ -361,12 +361,21 @@ class FrameRequestParserTest extends StartedCamelContext {
     }
 
     @Test
-    void publicBaseUrlFromChainedXForwardedHeadersUsesTheFirstHop() {
+    void chainedXForwardedHeadersAreReadFromTheNearestProxy() {
         Exchange exchange = frames("1");
-        exchange.getIn().setHeader("X-Forwarded-Proto", "https, http");
-        exchange.getIn().setHeader("X-Forwarded-Host", "viewer.example.org, inner:8080");
+        // the client sent its own values; the trusted proxy appended the real ones
+        exchange.getIn().setHeader("X-Forwarded-Proto", "http, https");
+        exchange.getIn().setHeader("X-Forwarded-Host", "evil.example, viewer.example.org");
 
         assertEquals("https://viewer.example.org/dicomweb", behindProxy.parseFrames(from("10.1.2.3", exchange)).getPublicBaseUrl());
+    }
+
+    @Test
+    void aForwardedElementTheClientWroteIsNeverRead() {
+        Exchange exchange = frames("1");
+        exchange.getIn().setHeader("Forwarded", "proto=https;host=evil.example, for=192.0.2.60;proto=http;host=viewer.example.org");
+
+        assertEquals("http://viewer.example.org/dicomweb", behindProxy.parseFrames(from("10.1.2.3", exchange)).getPublicBaseUrl());
     }
 
     @Test

@@ -69,20 +69,28 @@ class SharedAccessDecisionsTest extends ProxyTestSupport {
     }
 
     @Test
-    void theFirstRefusalTurnsSharedDecisionsPerCaller() {
+    void onlyAnAcceptanceWithoutCredentialsIsSharedAndTheFirstRefusalEndsSharing() {
         InstanceAccess access = new InstanceAccess(false, java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(1), "k", 100);
+        String metadata = "[{\"00280008\":{\"vr\":\"IS\",\"Value\":[4]}}]";
         FrameRequest alice = request(Map.of("Authorization", ALICE));
-        FrameRequest anonymous = request(Map.of());
-        org.apache.camel.Exchange asked = exchange(alice, 200, "[{\"00280008\":{\"vr\":\"IS\",\"Value\":[4]}}]");
-        assertTrue(access.mustAskStore(asked));
-        access.record(asked);
-        assertFalse(access.mustAskStore(exchange(anonymous, 0, "")), "shared: alice's acceptance covers everyone");
+        FrameRequest bob = request(Map.of("Authorization", "Basic Ym9iOng="));
 
-        org.apache.camel.Exchange refused = exchange(anonymous, 401, "");
-        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(ProxyException.class, () -> access.record(refused))
-                .getStatus() == 401);
-        assertFalse(access.shared(), "a 401 from the store: decisions are per caller now");
-        assertTrue(access.mustAskStore(exchange(alice, 0, "")), "remembered shared decisions were dropped");
+        org.apache.camel.Exchange aliceAsked = exchange(alice, 200, metadata);
+        assertTrue(access.mustAskStore(aliceAsked));
+        access.record(aliceAsked);
+        assertTrue(access.mustAskStore(exchange(request(Map.of()), 0, "")), "alice's acceptance is hers alone");
+        assertFalse(access.acceptedFromMemory(request(Map.of())));
+
+        org.apache.camel.Exchange anonymousAsked = exchange(request(Map.of()), 200, metadata);
+        access.record(anonymousAsked);
+        assertFalse(access.mustAskStore(exchange(bob, 0, "")), "the store let in a caller without credentials: everyone");
+        assertTrue(access.acceptedFromMemory(bob));
+
+        org.apache.camel.Exchange refused = exchange(request(Map.of("Authorization", "Basic bWFsbG9yeTp4")), 401, "");
+        assertEquals(401, org.junit.jupiter.api.Assertions.assertThrows(ProxyException.class, () -> access.record(refused))
+                .getStatus());
+        assertFalse(access.shared(), "a 401 from the store: nothing is shared any more");
+        assertTrue(access.mustAskStore(exchange(bob, 0, "")), "remembered decisions were dropped");
     }
 
     private static FrameRequest request(Map<String, String> credentials) {

@@ -66,18 +66,21 @@ public final class PublicBaseUrl {
             throw ProxyException.badRequest("invalid Host header");
         }
         if (!trusted.isEmpty() && isTrusted(in.remoteAddress())) {
-            String forwardedProto = firstHop(in.header("X-Forwarded-Proto"));
-            String forwardedHost = firstHop(in.header("X-Forwarded-Host"));
+            String forwardedProto = lastHop(in.header("X-Forwarded-Proto"));
+            String forwardedHost = lastHop(in.header("X-Forwarded-Host"));
             String forwarded = in.header("Forwarded");
             if (forwarded != null) {
-                for (String pair : forwarded.split(",")[0].split(";")) {
-                    String[] kv = pair.trim().split("=", 2);
-                    if (kv.length == 2 && kv[0].equalsIgnoreCase("host")) {
-                        forwardedHost = kv[1].replace("\"", "");
-                    } else if (kv.length == 2 && kv[0].equalsIgnoreCase("proto")) {
-                        forwardedProto = kv[1].replace("\"", "");
-                    }
+                // RFC 7239 §4: each proxy appends its element; walk back from ours past the trusted ones, so an
+                // element the client wrote itself is never read
+                String[] elements = forwarded.split(",");
+                int i = elements.length - 1;
+                while (i > 0 && isTrusted(parameter(elements[i], "for"))) {
+                    i--;
                 }
+                String elementHost = parameter(elements[i], "host");
+                String elementProto = parameter(elements[i], "proto");
+                forwardedHost = elementHost != null ? elementHost : forwardedHost;
+                forwardedProto = elementProto != null ? elementProto : forwardedProto;
             }
             if (forwardedProto != null && (forwardedProto.equalsIgnoreCase("http") || forwardedProto.equalsIgnoreCase("https"))) {
                 proto = forwardedProto.toLowerCase();
@@ -144,12 +147,28 @@ public final class PublicBaseUrl {
         }
     }
 
-    /** The client-facing hop of a possibly chained X-Forwarded-* value ("a, b" → "a"). */
-    private static String firstHop(String value) {
+    /** One parameter of a Forwarded element ({@code for=...;host="..."}), unquoted; null when absent. */
+    private static String parameter(String element, String name) {
+        for (String pair : element.split(";")) {
+            String[] kv = pair.trim().split("=", 2);
+            if (kv.length == 2 && kv[0].strip().equalsIgnoreCase(name)) {
+                String value = kv[1].strip();
+                return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1) : value;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The value the nearest proxy set in a possibly chained X-Forwarded-* header ("a, b" → "b"): a trusted proxy
+     * appends to what the client sent, so only the last value is its own.
+     */
+    private static String lastHop(String value) {
         if (value == null) {
             return null;
         }
-        int comma = value.indexOf(',');
-        return (comma < 0 ? value : value.substring(0, comma)).strip();
+        int comma = value.lastIndexOf(',');
+        return (comma < 0 ? value : value.substring(comma + 1)).strip();
     }
 }
