@@ -179,7 +179,7 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public PassThrough passThrough() {
-        return new PassThrough(prefix, list(forwardHeaders), deleteAllowed);
+        return new PassThrough(prefix, list(forwardHeaders), deleteAllowed, upstreamUrl, new PublicBaseUrl(list(trustedProxies)));
     }
 
     @BindToRegistry

@@ -30,14 +30,25 @@ public final class PassThrough {
     /** The forwarded (credential) headers of a pass-through request, for the access log's caller fingerprint. */
     public static final String FORWARDED_PROPERTY = "forwardedHeaders";
 
+    private static final String PUBLIC_BASE_PROPERTY = "publicBaseUrl";
+
     private final String prefix;
     private final List<String> forwardedHeaders;
     private final boolean deleteAllowed;
+    private final String upstreamUrl;
+    private final PublicBaseUrl publicBaseUrl;
 
-    public PassThrough(String prefix, Collection<String> forwardedHeaders, boolean deleteAllowed) {
+    /**
+     * @param upstreamUrl   the store's DICOMweb root: Location and Content-Location under it are given back under the
+     *                      proxy's public URL, so a client following them stays on the proxy
+     */
+    public PassThrough(String prefix, Collection<String> forwardedHeaders, boolean deleteAllowed, String upstreamUrl,
+                       PublicBaseUrl publicBaseUrl) {
         this.prefix = prefix;
         this.forwardedHeaders = forwardedHeaders.stream().map(String::toLowerCase).toList();
         this.deleteAllowed = deleteAllowed;
+        this.upstreamUrl = upstreamUrl.endsWith("/") ? upstreamUrl.substring(0, upstreamUrl.length() - 1) : upstreamUrl;
+        this.publicBaseUrl = publicBaseUrl;
     }
 
     public void request(Exchange exchange) {
@@ -51,6 +62,7 @@ public final class PassThrough {
             throw ProxyException.methodNotAllowed(method, resource.allowedMethods(deleteAllowed));
         }
         query = query == null ? null : upstreamQuery(query);
+        exchange.setProperty(PUBLIC_BASE_PROPERTY, publicBaseUrl.of(InboundRequest.of(message), prefix));
         Map<String, Object> keep = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         message.getHeaders().forEach((name, value) -> {
             String lower = name.toLowerCase();
@@ -73,6 +85,11 @@ public final class PassThrough {
             message.setHeader(Exchange.HTTP_QUERY, query);
         }
         exchange.setProperty(REQUEST_PROPERTY, Map.copyOf(message.getHeaders()));
+    }
+
+    /** A URL under the store's DICOMweb root, moved under the proxy's public URL; any other URL as it is. */
+    private String onTheProxy(String url, String publicBase) {
+        return url.startsWith(upstreamUrl + "/") ? publicBase + url.substring(upstreamUrl.length()) : url;
     }
 
     /**
@@ -139,9 +156,12 @@ public final class PassThrough {
         Message message = exchange.getMessage();
         Object status = message.getHeader(Exchange.HTTP_RESPONSE_CODE);
         Map<String, Object> keep = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        String publicBase = exchange.getProperty(PUBLIC_BASE_PROPERTY, String.class);
         message.getHeaders().forEach((name, value) -> {
-            if (RESPONSE_HEADERS.contains(name.toLowerCase())) {
-                keep.put(name, value);
+            String lower = name.toLowerCase();
+            if (RESPONSE_HEADERS.contains(lower)) {
+                boolean location = lower.equals("location") || lower.equals("content-location");
+                keep.put(name, location && publicBase != null ? onTheProxy(String.valueOf(value), publicBase) : value);
             }
         });
         message.removeHeaders("*");
