@@ -78,6 +78,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     String supportedSyntaxes;
     @PropertyInject("proxy.max-part-bytes")
     int maxPartBytes;
+    @PropertyInject("proxy.max-answer-bytes")
+    long maxAnswerBytes;
     @PropertyInject("fallback.rendered-enabled")
     boolean renderedFallback;
     @PropertyInject("fallback.rendered-parallelism")
@@ -184,7 +186,7 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public MultipartResponseWriter responseWriter() {
-        return new MultipartResponseWriter(cacheControl.strip());
+        return new MultipartResponseWriter(cacheControl.strip(), maxAnswerBytes);
     }
 
     @Override
