@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "11489c5b22ed281d6b38fbfb841e07de519b754f60c67310387385dba5741fad";
+    static final String FINGERPRINT = "485b4e7a06af1dee717b32d63616c1b5e54ea1088b2c3483417884d6aa3b669e";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

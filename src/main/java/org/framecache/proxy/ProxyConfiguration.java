@@ -146,7 +146,7 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public FramePartValidator framePartValidator() {
-        return new FramePartValidator(list(supportedSyntaxes));
+        return new FramePartValidator(list(supportedSyntaxes), maxAnswerBytes);
     }
 
     @BindToRegistry

@@ -1,10 +1,13 @@
 package org.framecache.proxy.http;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.framecache.proxy.FetchedFrame;
 import org.framecache.proxy.FrameRequest;
 import org.framecache.proxy.ProxyException;
@@ -20,6 +23,11 @@ import org.framecache.proxy.multipart.MediaType;
  * {@link RawRetrievalException} (raw frames, which may fall back to rendered) or a 502 (rendered).
  */
 public final class UpstreamResponse {
+    /**
+     * The exchange property holding the store's frames answer as it arrives. Not the message body: a failure would
+     * have the error policy copy whatever is left of a body stream into memory (Camel's stream caching).
+     */
+    public static final String BODY_PROPERTY = "upstreamBody";
     private static final Pattern JSON_MESSAGE =
             Pattern.compile("\"(?:Message|message|Details)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,300})\"");
 
@@ -33,6 +41,8 @@ public final class UpstreamResponse {
                 throw new RawRetrievalException("store answered " + (contentType == null ? "no content type"
                         : contentType) + " instead of multipart/related");
             }
+            exchange.setProperty(BODY_PROPERTY, message.getBody(InputStream.class));
+            message.setBody(null);
             return;
         }
         FrameRequest request = UpstreamRequest.frameRequest(exchange);
@@ -49,6 +59,20 @@ public final class UpstreamResponse {
         }
         throwIfClientMustSee(status, message);
         throw new RawRetrievalException("store answered " + status + " for raw frames" + reason(message));
+    }
+
+    /**
+     * Drops the store's connection instead of reading the rest of an answer no longer wanted (the HTTP client would
+     * otherwise read it to its end).
+     */
+    public static void abandon(Exchange exchange) {
+        if (exchange.getProperty(BODY_PROPERTY) instanceof EofSensorInputStream body) {
+            try {
+                body.abort();
+            } catch (IOException ignored) {
+                // the connection is gone either way
+            }
+        }
     }
 
     /** After one rendered call: the validated image, or an exception. */

@@ -2,6 +2,8 @@ package org.framecache.proxy.multipart;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -58,7 +60,8 @@ public final class MultipartRelatedReader {
      *
      * <p>{@code hasNext()} reads (and buffers) the next part; it and {@code next()} throw
      * {@link MalformedMultipartException} when the body is malformed, truncated, exceeds a limit
-     * or cannot be read. After such a failure the iterator keeps throwing the same exception.
+     * or cannot be read ({@link UncheckedIOException} when a read timed out). After such a failure the iterator
+     * keeps throwing the same exception.
      *
      * @param body        the entity body; not closed by the reader
      * @param contentType the entity's Content-Type, which must be {@code multipart/*} with a
@@ -174,7 +177,7 @@ public final class MultipartRelatedReader {
 
         private State state = State.PREAMBLE;
         private BodyPart pending;
-        private MalformedMultipartException failure;
+        private RuntimeException failure;
         private int partNumber;
 
         PartIterator(InputStream in, byte[] boundary, int maxPartBytes) {
@@ -216,8 +219,7 @@ public final class MultipartRelatedReader {
             } catch (MalformedMultipartException e) {
                 fail(e);
             } catch (IOException e) {
-                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-                fail(new MalformedMultipartException("upstream body could not be read: " + reason, e));
+                fail(unreadable(e));
             }
             return pending != null;
         }
@@ -275,7 +277,14 @@ public final class MultipartRelatedReader {
             return null; // not reached: fail throws
         }
 
-        private static MalformedMultipartException unreadable(IOException e) {
+        /**
+         * A body that could not be read: malformed (truncated, reset), except a read that timed out, which is the
+         * store being slow, not its answer being wrong (an {@link UncheckedIOException} around the timeout).
+         */
+        private static RuntimeException unreadable(IOException e) {
+            if (e instanceof SocketTimeoutException) {
+                return new UncheckedIOException("upstream body stalled: " + e.getMessage(), e);
+            }
             String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             return new MalformedMultipartException("upstream body could not be read: " + reason, e);
         }
@@ -317,7 +326,7 @@ public final class MultipartRelatedReader {
                     failure = e;
                     throw e;
                 } catch (IOException e) {
-                    MalformedMultipartException failed = unreadable(e);
+                    RuntimeException failed = unreadable(e);
                     state = State.FAILED;
                     failure = failed;
                     throw failed;
@@ -390,7 +399,7 @@ public final class MultipartRelatedReader {
             }
         }
 
-        private void fail(MalformedMultipartException e) {
+        private void fail(RuntimeException e) {
             state = State.FAILED;
             failure = e;
             throw e;
