@@ -233,7 +233,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         registry.bind("storedSyntaxes", storedSyntaxes);
         InstancePrefetcher prefetcher = new InstancePrefetcher(frameCache, access, storedSyntaxes,
                 context.createProducerTemplate(), list(supportedSyntaxes), prefetchEnabled ? prefetchMinFrames : Integer.MAX_VALUE,
-                prefetchMaxFrames, prefetchMaxBytes, prefetchBatch, Duration.ofSeconds(prefetchLockSeconds), ttl);
+                prefetchMaxFrames, prefetchMaxBytes, maxPartBytes, prefetchBatch, Duration.ofSeconds(prefetchLockSeconds), ttl);
         registry.bind("instancePrefetcher", prefetcher);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
