@@ -191,7 +191,12 @@ public final class FrameRequest {
      */
     public long countFetched(int bytes) {
         fetchedBytes += bytes;
-        long held = fetchedBytes;
+        return fetchedBytes + heldBytes();
+    }
+
+    /** The bytes of the frames found so far (each distinct frame once). */
+    public long heldBytes() {
+        long held = 0;
         for (CachedFrame frame : found.values()) {
             held += frame.length();
         }

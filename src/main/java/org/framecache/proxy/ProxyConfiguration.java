@@ -227,7 +227,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         ByteCache cache = redisUrl == null || redisUrl.isBlank() ? memory
                 : new TieredByteCache(memory, new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis,
                         redisMaxConnections, Duration.ofMillis(redisRetryMillis)));
-        FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity);
+        FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes);
         registry.bind("frameCache", frameCache);
         StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);
         registry.bind("storedSyntaxes", storedSyntaxes);
