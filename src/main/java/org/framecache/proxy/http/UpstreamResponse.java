@@ -1,5 +1,6 @@
 package org.framecache.proxy.http;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.regex.Matcher;
@@ -16,6 +17,7 @@ import org.framecache.proxy.Representation;
 import org.framecache.proxy.UpstreamStatusException;
 import org.framecache.proxy.CachedFrame;
 import org.framecache.proxy.multipart.MediaType;
+import org.framecache.proxy.multipart.StoppableBody;
 
 /**
  * Reads the store's status: answers the client must see as they are (bad frame number, refused credentials,
@@ -41,7 +43,7 @@ public final class UpstreamResponse {
                 throw new RawRetrievalException("store answered " + (contentType == null ? "no content type"
                         : contentType) + " instead of multipart/related");
             }
-            exchange.setProperty(BODY_PROPERTY, message.getBody(InputStream.class));
+            exchange.setProperty(BODY_PROPERTY, new UpstreamBody(message.getBody(InputStream.class)));
             message.setBody(null);
             return;
         }
@@ -66,12 +68,33 @@ public final class UpstreamResponse {
      * otherwise read it to its end).
      */
     public static void abandon(Exchange exchange) {
-        if (exchange.getProperty(BODY_PROPERTY) instanceof EofSensorInputStream body) {
-            try {
-                body.abort();
-            } catch (IOException ignored) {
-                // the connection is gone either way
+        if (exchange.getProperty(BODY_PROPERTY) instanceof UpstreamBody body) {
+            body.stop();
+        }
+    }
+
+    /** The store's answer, which the proxy may stop reading: then the connection is dropped, not read to its end. */
+    private static final class UpstreamBody extends FilterInputStream implements StoppableBody {
+        private volatile boolean stopped;
+
+        UpstreamBody(InputStream in) {
+            super(in);
+        }
+
+        void stop() {
+            stopped = true;
+            if (in instanceof EofSensorInputStream http) {
+                try {
+                    http.abort();
+                } catch (IOException ignored) {
+                    // the connection is gone either way
+                }
             }
+        }
+
+        @Override
+        public boolean isStopped() {
+            return stopped;
         }
     }
 

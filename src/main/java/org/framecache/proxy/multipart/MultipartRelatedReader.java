@@ -206,6 +206,9 @@ public final class MultipartRelatedReader {
             if (pending != null) {
                 return true;
             }
+            if (in instanceof StoppableBody body && body.isStopped()) {
+                state = State.DONE; // given up on purpose: no more parts, and no failure to report
+            }
             switch (state) {
                 case DONE:
                     return false;

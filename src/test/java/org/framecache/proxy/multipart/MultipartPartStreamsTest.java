@@ -197,6 +197,36 @@ class MultipartPartStreamsTest {
     }
 
     @Test
+    void aBodyGivenUpOnEndsTheIterationQuietly() {
+        byte[] body = closed(List.of(ascii("first"), ascii("second"), ascii("third")));
+        class Stoppable extends FilterInputStream implements StoppableBody {
+            boolean stopped;
+
+            Stoppable() {
+                super(new ByteArrayInputStream(body));
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (stopped) {
+                    throw new IOException("Attempted read on closed stream");
+                }
+                return super.read(b, off, len);
+            }
+
+            @Override
+            public boolean isStopped() {
+                return stopped;
+            }
+        }
+        Stoppable in = new Stoppable();
+        Iterator<BodyPart> parts = reader.parts(in, CT);
+        assertArrayEquals(ascii("first"), parts.next().content());
+        in.stopped = true; // the consumer has its answer and dropped the connection
+        assertFalse(parts.hasNext());
+    }
+
+    @Test
     void aWrongContentLengthOrABrokenBodyFailsTheRead() {
         byte[] lying = closed(List.of(ascii("twelve bytes"))).clone();
         String text = new String(lying, ISO_8859_1).replace("Content-Length: 12", "Content-Length: 13");
