@@ -95,7 +95,6 @@ public final class AnswerStream {
                 timer = context.owner().setTimer(STALL_MILLIS, stalled -> {
                     timer = -1;
                     fail("the client took nothing for " + STALL_MILLIS / 1000 + " s");
-                    response.reset();
                 });
                 return;
             }
@@ -119,6 +118,15 @@ public final class AnswerStream {
             context.owner().cancelTimer(timer);
             timer = -1;
         }
-        done.tryFail(reason);
+        if (done.tryFail(reason) && !ending) {
+            // the connection goes (the client cannot be given the rest), and the response counts as ended, so that
+            // nothing else tries to answer on it
+            response.reset();
+            try {
+                response.end();
+            } catch (RuntimeException closed) {
+                // ended or closed already
+            }
+        }
     }
 }
