@@ -284,7 +284,7 @@ public final class InstancePrefetcher {
         return completed.sum();
     }
 
-    /** Instances not prefetched, or whose prefetch stopped, because they are over prefetch.max-instance-bytes. */
+    /** Misses that queued no prefetch, and prefetches stopped, because the instance is over prefetch.max-instance-bytes. */
     public long getTooLarge() {
         return tooLarge.sum();
     }

@@ -74,6 +74,9 @@ final class ProxyMetrics {
                 .description("whole-instance prefetch jobs that wrote their instance").register(meters);
         FunctionCounter.builder("dicomweb.prefetch.frames", prefetcher, InstancePrefetcher::getFramesWritten)
                 .description("frames written to the cache by prefetch jobs").register(meters);
+        FunctionCounter.builder("dicomweb.prefetch.too.large", prefetcher, InstancePrefetcher::getTooLarge)
+                .description("prefetches not started or stopped: the instance is over prefetch.max-instance-bytes")
+                .register(meters);
     }
 
     static void bindInProcessHits(MeterRegistry meters, InProcessHits hits) {
