@@ -31,6 +31,7 @@ public final class FrameCache {
     private final String keyPrefix;
     /** proxy.max-answer-bytes: what a lookup may load (from Redis, into heap) for one request. */
     private final long maxAnswerBytes;
+    private final InFlightBytes inFlightBytes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder fetchedRaw = new LongAdder();
     private final LongAdder fetchedRendered = new LongAdder();
@@ -40,9 +41,15 @@ public final class FrameCache {
     }
 
     public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl, long maxAnswerBytes) {
+        this(cache, keyPrefix, upstreamUrl, maxAnswerBytes, new InFlightBytes(Long.MAX_VALUE));
+    }
+
+    public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl, long maxAnswerBytes,
+                      InFlightBytes inFlightBytes) {
         this.cache = cache;
         this.keyPrefix = keyPrefix + storeId(upstreamUrl) + ":";
         this.maxAnswerBytes = maxAnswerBytes;
+        this.inFlightBytes = inFlightBytes;
     }
 
     /**
@@ -98,7 +105,25 @@ public final class FrameCache {
             for (int i = at; i < at + batch; i++) {
                 keys.add(key(request, frames[i], representation));
             }
-            List<byte[]> values = cache.getAll(keys);
+            // in-process values first: they cost nothing more; what another tier loads is counted in flight
+            List<byte[]> values = new ArrayList<>(cache.getAllInProcess(keys));
+            List<String> elsewhere = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                if (values.get(i) == null) {
+                    elsewhere.add(keys.get(i));
+                }
+            }
+            if (!elsewhere.isEmpty()) {
+                List<byte[]> loaded = cache.getAll(elsewhere);
+                long loadedBytes = 0;
+                for (int i = 0, j = 0; i < batch; i++) {
+                    if (values.get(i) == null) {
+                        values.set(i, loaded.get(j++));
+                        loadedBytes += values.get(i) == null ? 0 : values.get(i).length;
+                    }
+                }
+                inFlightBytes.hold(request, loadedBytes);
+            }
             long bytes = 0;
             int count = 0;
             for (int i = 0; i < batch; i++) {

@@ -20,10 +20,16 @@ import org.framecache.proxy.multipart.MediaType;
 public final class FramePartValidator {
     private final Set<String> supportedSyntaxes;
     private final long maxAnswerBytes;
+    private final InFlightBytes inFlightBytes;
 
     public FramePartValidator(Collection<String> supportedSyntaxes, long maxAnswerBytes) {
+        this(supportedSyntaxes, maxAnswerBytes, new InFlightBytes(Long.MAX_VALUE));
+    }
+
+    public FramePartValidator(Collection<String> supportedSyntaxes, long maxAnswerBytes, InFlightBytes inFlightBytes) {
         this.supportedSyntaxes = Set.copyOf(supportedSyntaxes);
         this.maxAnswerBytes = maxAnswerBytes;
+        this.inFlightBytes = inFlightBytes;
     }
 
     /** One split step: the body is a {@link BodyPart}; the result is the frame as it will be served. */
@@ -44,6 +50,12 @@ public final class FramePartValidator {
         if (request.countFetched(part.content().length) > maxAnswerBytes) {
             UpstreamResponse.abandon(exchange);
             throw MultipartResponseWriter.tooLarge(maxAnswerBytes);
+        }
+        try {
+            inFlightBytes.hold(request, part.content().length);
+        } catch (ProxyException busy) {
+            UpstreamResponse.abandon(exchange);
+            throw busy;
         }
         Representation asked = request.getRepresentation();
         // stored bytes must be in a syntax we serve; a syntax the client named itself is served as the store made it

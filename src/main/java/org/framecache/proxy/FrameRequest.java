@@ -37,6 +37,8 @@ public final class FrameRequest {
     private int fromOthers;
     /** Bytes of the store's answer parts read so far (counted against proxy.max-answer-bytes). */
     private long fetchedBytes;
+    /** Bytes counted in {@link InFlightBytes} for this request, given back when it is done. */
+    private final java.util.concurrent.atomic.AtomicLong heldInFlight = new java.util.concurrent.atomic.AtomicLong();
 
     public FrameRequest(String study, String series, String instance, int[] frames, Representation representation,
                         Representation fallback, Map<String, String> forwardHeaders, String publicBaseUrl) {
@@ -192,6 +194,14 @@ public final class FrameRequest {
     public long countFetched(int bytes) {
         fetchedBytes += bytes;
         return fetchedBytes + heldBytes();
+    }
+
+    void holdBytes(long bytes) {
+        heldInFlight.addAndGet(bytes);
+    }
+
+    long takeHeldBytes() {
+        return heldInFlight.getAndSet(0);
     }
 
     /** The bytes of the frames found so far (each distinct frame once). */

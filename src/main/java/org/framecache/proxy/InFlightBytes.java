@@ -1,0 +1,43 @@
+package org.framecache.proxy;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What the requests in flight hold in heap beyond the in-process cache, for the whole process: parts read from the
+ * store and frames loaded from Redis, counted as they arrive and given back when the request is done. Past
+ * {@code proxy.max-inflight-bytes} a request is refused (503) where it would take more: proxy.max-answer-bytes
+ * bounds one request, this bounds them all, so that many large requests at once cannot exhaust the heap. Frames
+ * found in the in-process tier cost nothing here (the cache holds them anyway).
+ */
+public final class InFlightBytes {
+    private final long max;
+    private final AtomicLong held = new AtomicLong();
+
+    public InFlightBytes(long max) {
+        this.max = max;
+    }
+
+    /** Counts bytes the request now holds; 503 when the process would hold more than its maximum. */
+    public void hold(FrameRequest request, long bytes) {
+        if (bytes <= 0) {
+            return;
+        }
+        request.holdBytes(bytes); // given back at completion, refused or not
+        if (held.addAndGet(bytes) > max) {
+            throw new ProxyException(503, "the proxy holds too many large answers at once"
+                    + " (proxy.max-inflight-bytes): try again shortly");
+        }
+    }
+
+    /** When the request is done: what it held is given back (once). */
+    public void release(FrameRequest request) {
+        if (request != null) {
+            held.addAndGet(-request.takeHeldBytes());
+        }
+    }
+
+    /** Bytes held now by requests in flight. */
+    public long getHeld() {
+        return held.get();
+    }
+}
