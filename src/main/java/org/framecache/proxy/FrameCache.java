@@ -115,14 +115,12 @@ public final class FrameCache {
             }
             if (!elsewhere.isEmpty()) {
                 List<byte[]> loaded = cache.getAll(elsewhere);
-                long loadedBytes = 0;
                 for (int i = 0, j = 0; i < batch; i++) {
                     if (values.get(i) == null) {
                         values.set(i, loaded.get(j++));
-                        loadedBytes += values.get(i) == null ? 0 : values.get(i).length;
+                        inFlightBytes.hold(request, values.get(i) == null ? 0 : values.get(i).length);
                     }
                 }
-                inFlightBytes.hold(request, loadedBytes);
             }
             long bytes = 0;
             int count = 0;
@@ -147,13 +145,17 @@ public final class FrameCache {
 
     /** Adds fetched frames to the request and writes them to the cache in one round trip. */
     public void store(FrameRequest request, List<FetchedFrame> fetched) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
         for (FetchedFrame frame : fetched) {
-            request.put(frame.frame(), frame.content());
+            byte[] value = frame.content().encode();
+            entries.put(key(request, frame.frame(), frame.representation()), value);
+            // the request serves the bytes now cached, not the part they were copied from: one copy of each frame
+            request.put(frame.frame(), CachedFrame.decode(value));
             boolean fallback = frame.representation().rendered() && !request.getRepresentation().rendered();
             (fallback ? fetchedRendered : fetchedRaw).increment();
             request.countFetched(fallback);
         }
-        write(request, fetched);
+        cache.putAll(entries);
     }
 
     /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */

@@ -2,6 +2,8 @@ package org.framecache.proxy;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.framecache.proxy.cache.MemoryByteCache;
+
 /**
  * What the requests in flight hold in heap beyond the in-process cache, for the whole process: parts read from the
  * store and frames loaded from Redis, counted as they arrive and given back when the request is done. Past
@@ -17,11 +19,15 @@ public final class InFlightBytes {
         this.max = max;
     }
 
-    /** Counts bytes the request now holds; 503 when the process would hold more than its maximum. */
-    public void hold(FrameRequest request, long bytes) {
-        if (bytes <= 0) {
+    /**
+     * Counts an array of {@code length} bytes the request now holds, as the heap holds it (G1 rounds a large one up to
+     * whole regions); 503 when the process would hold more than its maximum.
+     */
+    public void hold(FrameRequest request, long length) {
+        if (length <= 0) {
             return;
         }
+        long bytes = MemoryByteCache.heapBytes(length, MemoryByteCache.REGION);
         request.holdBytes(bytes); // given back at completion, refused or not
         if (held.addAndGet(bytes) > max) {
             throw new ProxyException(503, "the proxy holds too many large answers at once"

@@ -13,7 +13,7 @@ public final class MemoryByteCache implements ByteCache {
     /** Rough per-entry overhead so that many tiny frames cannot exceed the budget unnoticed. */
     private static final int ENTRY_OVERHEAD = 96;
     /** G1's region size in this JVM; 0 under another collector. */
-    static final long REGION = g1RegionSize();
+    public static final long REGION = g1RegionSize();
 
     private final Cache<String, byte[]> cache;
     private final long maxBytes;
@@ -35,7 +35,7 @@ public final class MemoryByteCache implements ByteCache {
      * What a value of {@code length} bytes takes of the heap: G1 keeps an array of half a region or more in whole
      * regions of its own (a 3 MiB frame in four 1 MiB regions, as with -Xmx384m), so such a value weighs that much.
      */
-    static long heapBytes(long length, long region) {
+    public static long heapBytes(long length, long region) {
         if (region <= 0 || length < region / 2) {
             return length;
         }
