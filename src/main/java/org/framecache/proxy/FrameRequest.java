@@ -196,8 +196,8 @@ public final class FrameRequest {
         return fetchedBytes + heldBytes();
     }
 
-    void holdBytes(long bytes) {
-        heldInFlight.addAndGet(bytes);
+    long holdBytes(long bytes) {
+        return heldInFlight.addAndGet(bytes);
     }
 
     long takeHeldBytes() {

@@ -28,8 +28,14 @@ public final class InFlightBytes {
             return;
         }
         long bytes = MemoryByteCache.heapBytes(length, MemoryByteCache.REGION);
-        request.holdBytes(bytes); // given back at completion, refused or not
-        if (held.addAndGet(bytes) > max) {
+        long own = request.holdBytes(bytes); // given back at completion, refused or not
+        long all = held.addAndGet(bytes);
+        if (own > max) {
+            // never going to fit, however long it waits
+            throw new ProxyException(413, "the frames asked for add up to more than the proxy holds for all requests"
+                    + " at once (proxy.max-inflight-bytes, with proxy.max-answer-bytes): ask for fewer frames at a time");
+        }
+        if (all > max) {
             throw new ProxyException(503, "the proxy holds too many large answers at once"
                     + " (proxy.max-inflight-bytes): try again shortly");
         }
