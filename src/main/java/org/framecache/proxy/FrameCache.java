@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.framecache.proxy.cache.ByteCache;
+import org.framecache.proxy.http.MultipartResponseWriter;
 
 /**
  * The routes' view of the cache: finds the frames of a request (one round trip for all of them, fallback
@@ -22,15 +23,33 @@ import org.framecache.proxy.cache.ByteCache;
 public final class FrameCache {
     private static final long REPLICA_POLL_MILLIS = 20;
 
+    /** Keys in the first lookup round trip; later ones are sized from the values seen, up to the maximum. */
+    static final int FIRST_LOOKUP = 16;
+    static final int MAX_LOOKUP = 128;
+
     private final ByteCache cache;
     private final String keyPrefix;
+    /** proxy.max-answer-bytes: what a lookup may load (from Redis, into heap) for one request. */
+    private final long maxAnswerBytes;
+    private final InFlightBytes inFlightBytes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder fetchedRaw = new LongAdder();
     private final LongAdder fetchedRendered = new LongAdder();
 
     public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl) {
+        this(cache, keyPrefix, upstreamUrl, Long.MAX_VALUE);
+    }
+
+    public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl, long maxAnswerBytes) {
+        this(cache, keyPrefix, upstreamUrl, maxAnswerBytes, new InFlightBytes(Long.MAX_VALUE));
+    }
+
+    public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl, long maxAnswerBytes,
+                      InFlightBytes inFlightBytes) {
         this.cache = cache;
         this.keyPrefix = keyPrefix + storeId(upstreamUrl) + ":";
+        this.maxAnswerBytes = maxAnswerBytes;
+        this.inFlightBytes = inFlightBytes;
     }
 
     /**
@@ -81,35 +100,75 @@ public final class FrameCache {
         return true;
     }
 
+    /**
+     * Looks the frames up a few keys at a time, the later round trips sized from the values already seen, and stops
+     * with 413 once the frames found pass proxy.max-answer-bytes: a long list of large frames in Redis is never
+     * loaded whole (a frame found is in the answer at least once).
+     */
     private void found(FrameRequest request, int[] frames, Representation representation, boolean asFallback) {
-        List<String> keys = new ArrayList<>(frames.length);
-        for (int frame : frames) {
-            keys.add(key(request, frame, representation));
-        }
-        List<byte[]> values = cache.getAll(keys);
-        for (int i = 0; i < frames.length; i++) {
-            CachedFrame frame = CachedFrame.decode(values.get(i));
-            if (frame != null) {
-                request.put(frames[i], frame);
-                if (asFallback) {
-                    request.countFetched(true);
-                } else {
-                    request.countFromCache();
-                }
-                hits.increment();
+        long held = request.heldBytes();
+        int next = FIRST_LOOKUP;
+        for (int at = 0, batch; at < frames.length; at += batch) {
+            batch = Math.min(next, frames.length - at);
+            List<String> keys = new ArrayList<>(batch);
+            for (int i = at; i < at + batch; i++) {
+                keys.add(key(request, frames[i], representation));
             }
+            // in-process values first: they cost nothing more; what another tier loads is counted in flight
+            List<byte[]> values = new ArrayList<>(cache.getAllInProcess(keys));
+            List<String> elsewhere = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                if (values.get(i) == null) {
+                    elsewhere.add(keys.get(i));
+                }
+            }
+            if (!elsewhere.isEmpty()) {
+                List<byte[]> loaded = cache.getAll(elsewhere);
+                for (int i = 0, j = 0; i < batch; i++) {
+                    if (values.get(i) == null) {
+                        values.set(i, loaded.get(j++));
+                        inFlightBytes.hold(request, values.get(i) == null ? 0 : values.get(i).length);
+                    }
+                }
+            }
+            long bytes = 0;
+            int count = 0;
+            for (int i = 0; i < batch; i++) {
+                CachedFrame frame = CachedFrame.decode(values.get(i));
+                if (frame != null) {
+                    request.put(frames[at + i], frame);
+                    if (asFallback) {
+                        request.countFetched(true);
+                    } else {
+                        request.countFromCache();
+                    }
+                    hits.increment();
+                    bytes += frame.length();
+                    count++;
+                }
+            }
+            held += bytes;
+            if (held > maxAnswerBytes) {
+                throw MultipartResponseWriter.tooLarge(maxAnswerBytes);
+            }
+            long average = count == 0 ? 0 : Math.max(1, bytes / count);
+            next = average == 0 ? MAX_LOOKUP : (int) Math.max(1, Math.min(MAX_LOOKUP, (maxAnswerBytes - held) / average + 1));
         }
     }
 
     /** Adds fetched frames to the request and writes them to the cache in one round trip. */
     public void store(FrameRequest request, List<FetchedFrame> fetched) {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
         for (FetchedFrame frame : fetched) {
-            request.put(frame.frame(), frame.content());
+            byte[] value = frame.content().encode();
+            entries.put(key(request, frame.frame(), frame.representation()), value);
+            // the request serves the bytes now cached, not the part they were copied from: one copy of each frame
+            request.put(frame.frame(), CachedFrame.decode(value));
             boolean fallback = frame.representation().rendered() && !request.getRepresentation().rendered();
             (fallback ? fetchedRendered : fetchedRaw).increment();
             request.countFetched(fallback);
         }
-        write(request, fetched);
+        cache.putAll(entries);
     }
 
     /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.apache.camel.Exchange;
+import org.framecache.proxy.http.MultipartResponseWriter;
+import org.framecache.proxy.http.UpstreamResponse;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.multipart.MediaType;
 
@@ -17,9 +19,17 @@ import org.framecache.proxy.multipart.MediaType;
  */
 public final class FramePartValidator {
     private final Set<String> supportedSyntaxes;
+    private final long maxAnswerBytes;
+    private final InFlightBytes inFlightBytes;
 
-    public FramePartValidator(Collection<String> supportedSyntaxes) {
+    public FramePartValidator(Collection<String> supportedSyntaxes, long maxAnswerBytes) {
+        this(supportedSyntaxes, maxAnswerBytes, new InFlightBytes(Long.MAX_VALUE));
+    }
+
+    public FramePartValidator(Collection<String> supportedSyntaxes, long maxAnswerBytes, InFlightBytes inFlightBytes) {
         this.supportedSyntaxes = Set.copyOf(supportedSyntaxes);
+        this.maxAnswerBytes = maxAnswerBytes;
+        this.inFlightBytes = inFlightBytes;
     }
 
     /** One split step: the body is a {@link BodyPart}; the result is the frame as it will be served. */
@@ -36,6 +46,17 @@ public final class FramePartValidator {
         }
         String essence = TransferSyntaxes.canonicalMediaType(type.essence());
         FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        // parts are counted as they are read: the split stops at the first part over the budget
+        if (request.countFetched(part.content().length) > maxAnswerBytes) {
+            UpstreamResponse.abandon(exchange);
+            throw MultipartResponseWriter.tooLarge(maxAnswerBytes);
+        }
+        try {
+            inFlightBytes.hold(request, part.content().length);
+        } catch (ProxyException busy) {
+            UpstreamResponse.abandon(exchange);
+            throw busy;
+        }
         Representation asked = request.getRepresentation();
         // stored bytes must be in a syntax we serve; a syntax the client named itself is served as the store made it
         boolean named = !asked.isStored() && syntax.equals(asked.transferSyntax());

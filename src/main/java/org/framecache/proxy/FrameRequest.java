@@ -35,6 +35,10 @@ public final class FrameRequest {
     private int fromStore;
     private int fromFallback;
     private int fromOthers;
+    /** Bytes of the store's answer parts read so far (counted against proxy.max-answer-bytes). */
+    private long fetchedBytes;
+    /** Bytes counted in {@link InFlightBytes} for this request, given back when it is done. */
+    private final java.util.concurrent.atomic.AtomicLong heldInFlight = new java.util.concurrent.atomic.AtomicLong();
 
     public FrameRequest(String study, String series, String instance, int[] frames, Representation representation,
                         Representation fallback, Map<String, String> forwardHeaders, String publicBaseUrl) {
@@ -191,6 +195,33 @@ public final class FrameRequest {
 
     public CachedFrame get(int frame) {
         return found.get(frame);
+    }
+
+    /**
+     * Adds a part the store answered and returns what this request now holds: the frames found so far plus every
+     * part read. Each distinct frame is in the answer at least once, so when this is over the answer budget, so is
+     * the answer.
+     */
+    public long countFetched(int bytes) {
+        fetchedBytes += bytes;
+        return fetchedBytes + heldBytes();
+    }
+
+    long holdBytes(long bytes) {
+        return heldInFlight.addAndGet(bytes);
+    }
+
+    long takeHeldBytes() {
+        return heldInFlight.getAndSet(0);
+    }
+
+    /** The bytes of the frames found so far (each distinct frame once). */
+    public long heldBytes() {
+        long held = 0;
+        for (CachedFrame frame : found.values()) {
+            held += frame.length();
+        }
+        return held;
     }
 
     public int foundCount() {

@@ -3,14 +3,14 @@ package org.framecache.proxy;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
 
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
-import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.RoutingContext;
 import org.framecache.proxy.http.AccessLog;
+import org.framecache.proxy.http.AnswerStream;
 import org.framecache.proxy.http.InboundRequest;
 import org.framecache.proxy.http.MultipartResponseWriter;
 import org.framecache.proxy.http.MultipartResponseWriter.Answer;
@@ -91,12 +91,16 @@ public final class InProcessHits implements Handler<RoutingContext> {
         HttpServerResponse response = context.response();
         response.putHeader("Content-Type", answer.contentType());
         writer.headers(response::putHeader);
-        // the pieces as they are: each frame is copied once, into the connection
-        response.end(Buffer.buffer(Unpooled.wrappedBuffer(answer.pieces())));
         answered.increment();
         access.countRemembered();
-        accessLog.record(rendered ? RENDERED_ROUTE : FRAMES_ROUTE, "GET", context.normalizedPath(), 200, request,
-                request.getForwardHeaders(), (System.nanoTime() - start) / 1_000_000);
+        // the pieces as they are: each frame is copied once, into the connection (a large answer piece by piece, as
+        // the connection takes them); the log says 200 only for an answer handed over whole
+        FrameRequest served = request;
+        String path = context.normalizedPath();
+        AnswerStream.end(Vertx.currentContext(), response, answer.pieces()).onComplete(written ->
+                accessLog.record(rendered ? RENDERED_ROUTE : FRAMES_ROUTE, "GET", path,
+                        written.succeeded() ? 200 : MultipartResponseWriter.NOT_DELIVERED, served,
+                        served.getForwardHeaders(), (System.nanoTime() - start) / 1_000_000));
     }
 
     /** The request, its frames in it, when everything is in this process; null when the route must answer. */

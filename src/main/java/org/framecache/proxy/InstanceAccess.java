@@ -7,6 +7,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +45,8 @@ public final class InstanceAccess {
 
     private final Cache<String, Decision> decisions;
     private final Cache<String, Integer> frameCounts;
+    /** Instance path → its pixel data's size uncompressed, from the same metadata (what a prefetch may cost). */
+    private final Cache<String, Long> pixelBytes;
     private final SecretKeySpec key;
     /** One HMAC per thread (request threads and event loops), keyed once. */
     private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
@@ -71,6 +74,7 @@ public final class InstanceAccess {
         this.perCaller = perCaller;
         this.decisions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(decisionTtl).build();
         this.frameCounts = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(metadataTtl).build();
+        this.pixelBytes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(metadataTtl).build();
         byte[] secret = hmacKey == null || hmacKey.isEmpty() ? randomKey() : hmacKey.getBytes(StandardCharsets.UTF_8);
         this.key = new SecretKeySpec(secret, "HmacSHA256");
     }
@@ -170,8 +174,12 @@ public final class InstanceAccess {
         int status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         switch (status) {
             case 200 -> {
-                int frames = numberOfFrames(answer);
+                Shape shape = shape(answer);
+                int frames = shape.frames();
                 frameCounts.put(request.instancePath(), frames);
+                if (shape.pixelBytes() > 0) {
+                    pixelBytes.put(request.instancePath(), shape.pixelBytes());
+                }
                 decisions.put(decisionKey(request), new Decision(200, null));
                 if (!perCaller && request.getForwardHeaders().isEmpty()) {
                     // the store let in a caller without credentials: it lets in everyone (auth.per-caller=false)
@@ -227,6 +235,15 @@ public final class InstanceAccess {
     /** NumberOfFrames of the request's instance, when its metadata has been read; else null. */
     public Integer numberOfFrames(FrameRequest request) {
         return frameCounts.getIfPresent(request.instancePath());
+    }
+
+    /**
+     * The instance's pixel data uncompressed (NumberOfFrames × Rows × Columns × SamplesPerPixel × BitsAllocated/8,
+     * PS3.3 C.7.6.3), when its metadata has been read and has them all: the stored size of a native instance, more
+     * than that of a compressed one; else null.
+     */
+    public Long pixelBytes(FrameRequest request) {
+        return pixelBytes.getIfPresent(request.instancePath());
     }
 
     /** Decisions the store made when asked: access granted. */
@@ -326,34 +343,77 @@ public final class InstanceAccess {
         return new UpstreamStatusException(decision.status(), what + " (" + decision.status() + ")", decision.challenge());
     }
 
+    /** What the metadata says of an instance's pixels: frames, and their size uncompressed (0 when not all said). */
+    record Shape(int frames, long pixelBytes) {
+    }
+
     /** NumberOfFrames (0028,0008) of the first data set; 1 when absent (single-frame instance, PS3.3 C.7.6.6). */
     static int numberOfFrames(Message answer) {
+        return shape(answer).frames();
+    }
+
+    /**
+     * NumberOfFrames (1 when absent, PS3.3 C.7.6.6), and Rows, Columns, SamplesPerPixel, BitsAllocated (PS3.3
+     * C.7.6.3) of the first data set.
+     */
+    static Shape shape(Message answer) {
         try (InputStream body = answer.getBody(InputStream.class); JsonParser json = JSON.createParser(body)) {
             if (json.nextToken() != JsonToken.START_ARRAY || json.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProxyException(502, "the store's metadata is not a DICOM JSON array");
             }
+            int frames = 1;
+            long[] pixel = new long[PIXEL_TAGS.size()];
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String tag = json.currentName();
                 json.nextToken();
-                if (!NUMBER_OF_FRAMES.equals(tag)) {
+                int pixelTag = PIXEL_TAGS.indexOf(tag);
+                if (!NUMBER_OF_FRAMES.equals(tag) && pixelTag < 0) {
                     json.skipChildren();
                     continue;
                 }
-                while (json.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = json.currentName();
-                    json.nextToken();
-                    if ("Value".equals(field) && json.currentToken() == JsonToken.START_ARRAY
-                            && json.nextToken() != JsonToken.END_ARRAY) {
-                        return Integer.parseInt(json.getValueAsString().strip());
-                    }
-                    json.skipChildren();
+                String value = firstValue(json);
+                if (value == null) {
+                    continue;
                 }
-                return 1;
+                if (pixelTag >= 0) {
+                    pixel[pixelTag] = Long.parseLong(value.strip());
+                } else {
+                    frames = Integer.parseInt(value.strip());
+                }
             }
-            return 1;
+            long bytes;
+            try {
+                bytes = Math.multiplyExact(Math.multiplyExact(Math.multiplyExact(frames, pixel[0]), pixel[1]),
+                        Math.multiplyExact(pixel[2], pixel[3] / 8));
+            } catch (ArithmeticException overflow) {
+                bytes = Long.MAX_VALUE;
+            }
+            return new Shape(frames, bytes);
         } catch (IOException | NumberFormatException | NullPointerException e) {
             throw new ProxyException(502, "the store's metadata could not be read: " + e.getMessage());
         }
+    }
+
+    /** Rows, Columns, SamplesPerPixel, BitsAllocated. */
+    private static final List<String> PIXEL_TAGS = List.of("00280010", "00280011", "00280002", "00280100");
+
+    /** The first of an attribute's values (the parser at its object); null when it has none. */
+    private static String firstValue(JsonParser json) throws IOException {
+        String first = null;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            json.nextToken();
+            if (first == null && "Value".equals(field) && json.currentToken() == JsonToken.START_ARRAY
+                    && json.nextToken() != JsonToken.END_ARRAY) {
+                first = json.getValueAsString();
+                while (json.nextToken() != JsonToken.END_ARRAY) {
+                    json.skipChildren();
+                }
+                continue;
+            }
+            json.skipChildren();
+        }
+        return first;
     }
 
     private static byte[] randomKey() {

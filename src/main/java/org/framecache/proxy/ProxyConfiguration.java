@@ -83,6 +83,11 @@ public class ProxyConfiguration implements CamelConfiguration {
     String supportedSyntaxes;
     @PropertyInject("proxy.max-part-bytes")
     int maxPartBytes;
+    @PropertyInject("proxy.max-answer-bytes")
+    long maxAnswerBytes;
+    @PropertyInject("proxy.max-inflight-bytes")
+    long maxInflightBytes;
+    private InFlightBytes inFlightBytes;
     @PropertyInject("fallback.rendered-enabled")
     boolean renderedFallback;
     @PropertyInject("fallback.rendered-parallelism")
@@ -149,7 +154,15 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public FramePartValidator framePartValidator() {
-        return new FramePartValidator(list(supportedSyntaxes));
+        return new FramePartValidator(list(supportedSyntaxes), maxAnswerBytes, inFlightBytes());
+    }
+
+    /** One count for the whole process, shared by the beans that take bytes into heap for a request. */
+    private synchronized InFlightBytes inFlightBytes() {
+        if (inFlightBytes == null) {
+            inFlightBytes = new InFlightBytes(maxInflightBytes);
+        }
+        return inFlightBytes;
     }
 
     @BindToRegistry
@@ -189,7 +202,7 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public MultipartResponseWriter responseWriter() {
-        return new MultipartResponseWriter(cacheControl.strip());
+        return new MultipartResponseWriter(cacheControl.strip(), maxAnswerBytes);
     }
 
     @Override
@@ -230,13 +243,13 @@ public class ProxyConfiguration implements CamelConfiguration {
         ByteCache cache = redisUrl == null || redisUrl.isBlank() ? memory
                 : new TieredByteCache(memory, new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis,
                         redisMaxConnections, Duration.ofMillis(redisRetryMillis)));
-        FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity);
+        FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes());
         registry.bind("frameCache", frameCache);
         StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);
         registry.bind("storedSyntaxes", storedSyntaxes);
         InstancePrefetcher prefetcher = new InstancePrefetcher(frameCache, access, storedSyntaxes,
                 context.createProducerTemplate(), list(supportedSyntaxes), prefetchEnabled ? prefetchMinFrames : Integer.MAX_VALUE,
-                prefetchMaxFrames, prefetchMaxBytes, prefetchBatch, Duration.ofSeconds(prefetchLockSeconds), ttl);
+                prefetchMaxFrames, prefetchMaxBytes, maxPartBytes, prefetchBatch, Duration.ofSeconds(prefetchLockSeconds), ttl);
         registry.bind("instancePrefetcher", prefetcher);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
@@ -260,7 +273,8 @@ public class ProxyConfiguration implements CamelConfiguration {
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
                 Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
         registry.bind("inFlightFrames", inFlight);
-        registry.bind("requestCompletion", new RequestCompletion(inFlight, access, accessLog));
+        registry.bind("requestCompletion", new RequestCompletion(inFlight, access, accessLog, inFlightBytes()));
+        registry.bind("inFlightBytes", inFlightBytes());
         try {
             context.addService(new ServiceSupport() {
                 @Override
@@ -295,6 +309,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache, access, accessLog);
         ProxyMetrics.bindPrefetch(meters, prefetcher);
         ProxyMetrics.bindInProcessHits(meters, hits);
+        ProxyMetrics.bindInFlightBytes(meters, inFlightBytes());
         if (health != null) {
             health.register(DegradedNotDownCheck.store(breaker, upstreamUrl));
         }

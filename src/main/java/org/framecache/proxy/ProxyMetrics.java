@@ -67,6 +67,12 @@ final class ProxyMetrics {
                 .description("1 while the circuit to the store is open").register(meters);
     }
 
+    static void bindInFlightBytes(MeterRegistry meters, InFlightBytes inFlight) {
+        Gauge.builder("dicomweb.inflight.bytes", inFlight, InFlightBytes::getHeld)
+                .description("bytes requests in flight hold beyond the in-process cache (proxy.max-inflight-bytes)")
+                .register(meters);
+    }
+
     static void bindPrefetch(MeterRegistry meters, InstancePrefetcher prefetcher) {
         FunctionCounter.builder("dicomweb.prefetch.jobs", prefetcher, InstancePrefetcher::getJobs)
                 .description("whole-instance prefetch jobs queued").register(meters);
@@ -74,6 +80,9 @@ final class ProxyMetrics {
                 .description("whole-instance prefetch jobs that wrote their instance").register(meters);
         FunctionCounter.builder("dicomweb.prefetch.frames", prefetcher, InstancePrefetcher::getFramesWritten)
                 .description("frames written to the cache by prefetch jobs").register(meters);
+        FunctionCounter.builder("dicomweb.prefetch.too.large", prefetcher, InstancePrefetcher::getTooLarge)
+                .description("prefetches not started or stopped: the instance is over prefetch.max-instance-bytes")
+                .register(meters);
     }
 
     static void bindInProcessHits(MeterRegistry meters, InProcessHits hits) {

@@ -16,11 +16,14 @@ public final class RequestCompletion {
     private final InFlightFrames inFlight;
     private final InstanceAccess access;
     private final AccessLog accessLog;
+    private final InFlightBytes inFlightBytes;
 
-    public RequestCompletion(InFlightFrames inFlight, InstanceAccess access, AccessLog accessLog) {
+    public RequestCompletion(InFlightFrames inFlight, InstanceAccess access, AccessLog accessLog,
+                             InFlightBytes inFlightBytes) {
         this.inFlight = inFlight;
         this.access = access;
         this.accessLog = accessLog;
+        this.inFlightBytes = inFlightBytes;
     }
 
     public void register(Exchange exchange) {
@@ -28,6 +31,7 @@ public final class RequestCompletion {
             @Override
             public void onDone(Exchange done) {
                 try {
+                    inFlightBytes.release(done.getProperty(FrameRequest.PROPERTY, FrameRequest.class));
                     access.doneAsking(done);
                     inFlight.release(done);
                 } finally {

@@ -70,6 +70,11 @@ public final class StoredSyntaxes {
         }
     }
 
+    /** The instance's stored syntax, when known. */
+    public String stored(FrameRequest request) {
+        return syntaxes.getIfPresent(request.instancePath());
+    }
+
     /** Records the syntax read from the instance itself (whole-instance prefetch). */
     public void remember(FrameRequest request, String syntax) {
         syntaxes.put(request.instancePath(), syntax);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -209,6 +210,37 @@ class FrameCacheTest {
 
         assertEquals(1, calls.size(), "no fallback lookup when every frame was found");
         assertTrue(request.isComplete());
+    }
+
+    @Test
+    void aLookupLoadsFramesAFewAtATimeAndStopsOnceOverTheAnswerBudget() {
+        MemoryByteCache memory = new MemoryByteCache(64 << 20, Duration.ofMinutes(1));
+        RecordingByteCache recording = new RecordingByteCache(memory);
+        FrameCache frameCache = new FrameCache(recording, "p:", UPSTREAM, 4 << 20);
+        RecordingByteCache firstRecording = recording;
+        int[] forty = java.util.stream.IntStream.rangeClosed(1, 40).toArray();
+        FrameRequest large = request(STORED, null, forty);
+        for (int frame : forty) {
+            memory.putAll(Map.of(frameCache.key(large, frame, STORED), new CachedFrame("image/jpeg", new byte[1 << 20]).encode()));
+        }
+        FrameCache budgeted = frameCache;
+        ProxyException refused = assertThrows(ProxyException.class, () -> budgeted.lookup(large));
+        assertEquals(413, refused.getStatus());
+        assertEquals(List.of(FrameCache.FIRST_LOOKUP), firstRecording.lookups.stream().map(List::size).toList(),
+                "one round trip of 16 keys, not all 40 values");
+
+        // small frames: round trips grow with what fits (16 keys, then the other 84 at once)
+        memory = new MemoryByteCache(1 << 20, Duration.ofMinutes(1));
+        recording = new RecordingByteCache(memory);
+        frameCache = new FrameCache(recording, "p:", UPSTREAM, 4 << 20);
+        int[] hundred = java.util.stream.IntStream.rangeClosed(101, 200).toArray();
+        FrameRequest small = request(STORED, null, hundred);
+        for (int frame : hundred) {
+            memory.putAll(Map.of(frameCache.key(small, frame, STORED), new CachedFrame("image/jpeg", new byte[100]).encode()));
+        }
+        frameCache.lookup(small);
+        assertTrue(small.isComplete());
+        assertEquals(List.of(16, 84), recording.lookups.stream().map(List::size).toList());
     }
 
     @Test

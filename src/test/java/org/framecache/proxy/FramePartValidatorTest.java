@@ -26,7 +26,7 @@ class FramePartValidatorTest extends StartedCamelContext {
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3, (byte) 0xFF, (byte) 0xD9, 0};
 
 
-    private final FramePartValidator validator = new FramePartValidator(List.of(JPEG_BASELINE, JP2_LOSSLESS, EVRLE));
+    private final FramePartValidator validator = new FramePartValidator(List.of(JPEG_BASELINE, JP2_LOSSLESS, EVRLE), Long.MAX_VALUE);
 
     private static FrameRequest request(Representation representation, int... frames) {
         return new FrameRequest("1.2.3", "1.2.3.4", "1.2.3.4.5", frames, representation, null, Map.of(), "http://h");
@@ -177,7 +177,7 @@ class FramePartValidatorTest extends StartedCamelContext {
     @Test
     void partWithOtherSyntaxOfTheRequestedMediaTypeIsRejected() {
         Representation asked = Representation.raw("image/jpeg", "1.2.840.10008.1.2.4.70");
-        FramePartValidator lenient = new FramePartValidator(List.of(JPEG_BASELINE, "1.2.840.10008.1.2.4.70"));
+        FramePartValidator lenient = new FramePartValidator(List.of(JPEG_BASELINE, "1.2.840.10008.1.2.4.70"), Long.MAX_VALUE);
 
         Exchange exchange = split(asked, "image/jpeg; transfer-syntax=" + JPEG_BASELINE, JPEG);
         RawRetrievalException e = assertThrows(RawRetrievalException.class, () -> lenient.validate(exchange));

@@ -69,6 +69,8 @@ public final class Part10FrameReader {
     private final FrameSink sink;
     /** Non-null when locating: frames are recorded as byte ranges and skipped, never read. */
     private final FrameLocations locations;
+    /** Largest frame handed out: a larger one is a {@link DicomFormatException}, before it is read. */
+    private final long maxFrameBytes;
 
     private String transferSyntaxUid;
     private boolean implicitVr;
@@ -85,10 +87,11 @@ public final class Part10FrameReader {
     private boolean pixelDataSeen;
     private int framesEmitted;
 
-    private Part10FrameReader(InputStream in, FrameSink sink, FrameLocations locations) {
+    private Part10FrameReader(InputStream in, FrameSink sink, FrameLocations locations, long maxFrameBytes) {
         this.in = new DicomStream(in);
         this.sink = sink;
         this.locations = locations;
+        this.maxFrameBytes = Math.min(maxFrameBytes, MAX_FRAME_BYTES);
     }
 
     /**
@@ -100,7 +103,17 @@ public final class Part10FrameReader {
     public static Part10Summary read(InputStream in, FrameSink sink) throws IOException {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(sink, "sink");
-        return new Part10FrameReader(in, sink, null).run();
+        return new Part10FrameReader(in, sink, null, MAX_FRAME_BYTES).run();
+    }
+
+    /**
+     * Like {@link #read(InputStream, FrameSink)}, holding no frame larger than {@code maxFrameBytes}: with a stream
+     * (an HTTP body), memory is bounded by that whatever the instance's size.
+     */
+    public static Part10Summary read(InputStream in, FrameSink sink, long maxFrameBytes) throws IOException {
+        Objects.requireNonNull(in, "in");
+        Objects.requireNonNull(sink, "sink");
+        return new Part10FrameReader(in, sink, null, maxFrameBytes).run();
     }
 
     /**
@@ -112,7 +125,7 @@ public final class Part10FrameReader {
         Objects.requireNonNull(in, "in");
         Objects.requireNonNull(into, "into");
         return new Part10FrameReader(in, (frame, bytes) -> {
-        }, into).run();
+        }, into, MAX_FRAME_BYTES).run();
     }
 
     private Part10Summary run() throws IOException {
@@ -308,7 +321,7 @@ public final class Part10FrameReader {
             throw new DicomFormatException("unsupported BitsAllocated " + bitsAllocated);
         }
         long frameSize = (long) rows * columns * samplesPerPixel * (bitsAllocated / 8);
-        if (frameSize > MAX_FRAME_BYTES) {
+        if (frameSize > maxFrameBytes) {
             throw new DicomFormatException("frame too large: " + frameSize + " bytes");
         }
         long needed = frameSize * numberOfFrames;
@@ -417,7 +430,7 @@ public final class Part10FrameReader {
             }
             if (frame <= numberOfFrames) {
                 frameSize += length;
-                if (length > MAX_FRAME_BYTES || frameSize > MAX_FRAME_BYTES) {
+                if (length > maxFrameBytes || frameSize > maxFrameBytes) {
                     throw new DicomFormatException("frame " + frame + " too large");
                 }
                 if (locations != null) {

@@ -1,6 +1,8 @@
 package org.framecache.proxy.http;
 
+import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * Remembers the client's method for the whole exchange: upstream calls replace the message headers, and answers
@@ -10,6 +12,8 @@ public final class InboundMethod {
     private static final String PROPERTY = "inboundMethod";
     /** The client's path, for the access log. */
     public static final String PATH_PROPERTY = "inboundPath";
+    /** The server's response, for answers written piece by piece (upstream calls replace the message). */
+    private static final String RESPONSE_PROPERTY = "inboundResponse";
 
     private InboundMethod() {
     }
@@ -17,6 +21,14 @@ public final class InboundMethod {
     public static void remember(Exchange exchange) {
         exchange.setProperty(PROPERTY, exchange.getIn().getHeader(Exchange.HTTP_METHOD, "GET", String.class));
         exchange.setProperty(PATH_PROPERTY, exchange.getIn().getHeader(Exchange.HTTP_PATH, String.class));
+        if (exchange.getIn() instanceof HttpMessage http) {
+            exchange.setProperty(RESPONSE_PROPERTY, http.getResponse());
+        }
+    }
+
+    /** The server's response to this exchange; null when the exchange did not come from the HTTP server. */
+    public static HttpServerResponse response(Exchange exchange) {
+        return exchange.getProperty(RESPONSE_PROPERTY, HttpServerResponse.class);
     }
 
     public static String of(Exchange exchange) {

@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.framecache.proxy.CachedFrame;
@@ -20,19 +23,32 @@ import org.framecache.proxy.multipart.MediaType;
  * Writes the client's answer from the frames gathered in the request. Frames: multipart/related (PS3.18
  * §8.7.3.4), one part per requested frame in request order, duplicates repeated, each with its Content-Type and a
  * Content-Location naming the frame on the proxy; the body starts with the boundary (no preamble). Rendered: the
- * single image. Bytes are copied once, into the response buffer.
+ * single image. An answer is never assembled whole: small ones are copied once, into the response buffer; larger
+ * ones are written piece by piece from the cached frames ({@link AnswerStream}), a repeated frame as the same
+ * read-only view again. A frames answer over {@code proxy.max-answer-bytes} is refused (413) before any of it is
+ * written.
  */
 public final class MultipartResponseWriter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MultipartResponseWriter.class);
     private static final Map<String, String> MULTIPART_TYPES = new ConcurrentHashMap<>();
     private static final long MAX_RESPONSE_BYTES = Integer.MAX_VALUE - 64;
+    /** The status the access log records for an answer the client did not take whole (nginx's "client closed"). */
+    public static final int NOT_DELIVERED = 499;
 
     /** RFC 7234 §5.5 warn-code 214: this answer carries the store's rendered JPEG in place of stored bytes. */
     static final String RENDERED_FALLBACK = "214 dicomweb-frame-cache \"Transformation Applied: rendered fallback\"";
 
     private final String cacheControl;
+    private final long maxAnswerBytes;
 
-    public MultipartResponseWriter(String cacheControl) {
+    public MultipartResponseWriter(String cacheControl, long maxAnswerBytes) {
         this.cacheControl = cacheControl;
+        this.maxAnswerBytes = Math.min(maxAnswerBytes, MAX_RESPONSE_BYTES);
+    }
+
+    /** The largest frames answer served (proxy.max-answer-bytes). */
+    public long getMaxAnswerBytes() {
+        return maxAnswerBytes;
     }
 
     /**
@@ -48,7 +64,7 @@ public final class MultipartResponseWriter {
             return length;
         }
 
-        /** The body in one buffer (what the route's message carries): the frames copied once, into it. */
+        /** The body in one buffer (what the route's message carries for small answers): the frames copied once, into it. */
         public ByteBuffer body() {
             if (pieces.length == 1) {
                 return pieces[0];
@@ -84,7 +100,7 @@ public final class MultipartResponseWriter {
             bodies[i] = frame.buffer();
         }
         String boundary = newBoundary();
-        return new Answer(multipartType(types[0], boundary), pieces(boundary, types, locations, bodies));
+        return new Answer(multipartType(types[0], boundary), pieces(boundary, types, locations, bodies, maxAnswerBytes));
     }
 
     /**
@@ -96,14 +112,15 @@ public final class MultipartResponseWriter {
         for (int i = 0; i < bodies.length; i++) {
             buffers[i] = ByteBuffer.wrap(bodies[i]);
         }
-        return new Answer("", pieces(boundary, types, locations, buffers)).body();
+        return new Answer("", pieces(boundary, types, locations, buffers, MAX_RESPONSE_BYTES)).body();
     }
 
     /**
      * The pieces of a multipart/related body: for each part its head (the CRLF ending the previous part, boundary,
      * Content-Type, Content-Location, Content-Length) then its body; the close delimiter last. Bodies are not copied.
      */
-    private static ByteBuffer[] pieces(String boundary, String[] types, String[] locations, ByteBuffer[] bodies) {
+    private static ByteBuffer[] pieces(String boundary, String[] types, String[] locations, ByteBuffer[] bodies,
+                                       long maxBytes) {
         ByteBuffer[] pieces = new ByteBuffer[2 * bodies.length + 1];
         long size = 0;
         for (int i = 0; i < bodies.length; i++) {
@@ -116,11 +133,16 @@ public final class MultipartResponseWriter {
         }
         String close = (bodies.length == 0 ? "--" : "\r\n--") + boundary + "--\r\n";
         pieces[pieces.length - 1] = ByteBuffer.wrap(close.getBytes(StandardCharsets.US_ASCII));
-        if (size + pieces[pieces.length - 1].remaining() > MAX_RESPONSE_BYTES) {
-            throw new ProxyException(413, "the answer would exceed " + MAX_RESPONSE_BYTES / (1024 * 1024)
-                    + " MiB: ask for fewer frames at a time");
+        if (size + pieces[pieces.length - 1].remaining() > maxBytes) {
+            throw tooLarge(maxBytes);
         }
         return pieces;
+    }
+
+    /** 413 (RFC 9110 §15.5.14 names the request; here the answer the request asks for is too large). */
+    public static ProxyException tooLarge(long maxBytes) {
+        return new ProxyException(413, "the frames asked for add up to more than " + maxBytes
+                + " bytes (proxy.max-answer-bytes): ask for fewer frames at a time");
     }
 
     public void rendered(Exchange exchange) {
@@ -147,12 +169,33 @@ public final class MultipartResponseWriter {
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, answer.contentType());
         headers(message::setHeader);
+        HttpServerResponse response = InboundMethod.response(message.getExchange());
+        Context context = Vertx.currentContext();
         if (head) {
             // the server would send a body even for HEAD (RFC 9110 §9.3.2): send its length only
             message.setHeader("Content-Length", answer.length());
             message.setBody(null);
-        } else {
+        } else if (answer.length() <= AnswerStream.ONE_WRITE_BYTES || response == null || context == null) {
             message.setBody(answer.body());
+        } else {
+            stream(message, answer, response, context);
+        }
+    }
+
+    /**
+     * A large answer is written here, piece by piece, and this worker thread waits for the last piece (the server
+     * then finds the response ended and writes nothing more); an answer the client did not take is logged as such.
+     */
+    private void stream(Message message, Answer answer, HttpServerResponse response, Context context) {
+        response.setStatusCode(200);
+        response.putHeader("Content-Type", answer.contentType());
+        headers(response::putHeader);
+        message.setBody(null);
+        try {
+            AnswerStream.end(context, response, answer.pieces()).toCompletionStage().toCompletableFuture().join();
+        } catch (RuntimeException notTaken) {
+            LOG.info("answer of {} bytes not delivered whole: {}", answer.length(), notTaken.toString());
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, NOT_DELIVERED);
         }
     }
 

@@ -60,6 +60,10 @@ public final class UpstreamRequest {
     }
 
     private static void prepare(Exchange exchange, FrameRequest request, String path, String accept, String query) {
+        // the store's answers are read once, as they arrive, by the proxy's own readers: Camel must not copy a body
+        // stream into memory first (it does so before each step for a body left as a stream: a whole instance, or
+        // every frame of a long list)
+        exchange.getExchangeExtension().setStreamCacheDisabled(true);
         Message message = exchange.getIn();
         message.removeHeaders("*");
         message.setBody(null);

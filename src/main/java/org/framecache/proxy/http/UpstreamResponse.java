@@ -1,10 +1,14 @@
 package org.framecache.proxy.http;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.framecache.proxy.FetchedFrame;
 import org.framecache.proxy.FrameRequest;
 import org.framecache.proxy.ProxyException;
@@ -13,6 +17,7 @@ import org.framecache.proxy.Representation;
 import org.framecache.proxy.UpstreamStatusException;
 import org.framecache.proxy.CachedFrame;
 import org.framecache.proxy.multipart.MediaType;
+import org.framecache.proxy.multipart.StoppableBody;
 
 /**
  * Reads the store's status: answers the client must see as they are (bad frame number, refused credentials,
@@ -20,6 +25,11 @@ import org.framecache.proxy.multipart.MediaType;
  * {@link RawRetrievalException} (raw frames, which may fall back to rendered) or a 502 (rendered).
  */
 public final class UpstreamResponse {
+    /**
+     * The exchange property holding the store's frames answer as it arrives. Not the message body: a failure would
+     * have the error policy copy whatever is left of a body stream into memory (Camel's stream caching).
+     */
+    public static final String BODY_PROPERTY = "upstreamBody";
     private static final Pattern JSON_MESSAGE =
             Pattern.compile("\"(?:Message|message|Details)\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.){1,300})\"");
 
@@ -33,6 +43,8 @@ public final class UpstreamResponse {
                 throw new RawRetrievalException("store answered " + (contentType == null ? "no content type"
                         : contentType) + " instead of multipart/related");
             }
+            exchange.setProperty(BODY_PROPERTY, new UpstreamBody(message.getBody(InputStream.class)));
+            message.setBody(null);
             return;
         }
         FrameRequest request = UpstreamRequest.frameRequest(exchange);
@@ -49,6 +61,41 @@ public final class UpstreamResponse {
         }
         throwIfClientMustSee(status, message);
         throw new RawRetrievalException("store answered " + status + " for raw frames" + reason(message));
+    }
+
+    /**
+     * Drops the store's connection instead of reading the rest of an answer no longer wanted (the HTTP client would
+     * otherwise read it to its end).
+     */
+    public static void abandon(Exchange exchange) {
+        if (exchange.getProperty(BODY_PROPERTY) instanceof UpstreamBody body) {
+            body.stop();
+        }
+    }
+
+    /** The store's answer, which the proxy may stop reading: then the connection is dropped, not read to its end. */
+    private static final class UpstreamBody extends FilterInputStream implements StoppableBody {
+        private volatile boolean stopped;
+
+        UpstreamBody(InputStream in) {
+            super(in);
+        }
+
+        void stop() {
+            stopped = true;
+            if (in instanceof EofSensorInputStream http) {
+                try {
+                    http.abort();
+                } catch (IOException ignored) {
+                    // the connection is gone either way
+                }
+            }
+        }
+
+        @Override
+        public boolean isStopped() {
+            return stopped;
+        }
     }
 
     /** After one rendered call: the validated image, or an exception. */

@@ -2,6 +2,8 @@ package org.framecache.proxy.multipart;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -58,7 +60,8 @@ public final class MultipartRelatedReader {
      *
      * <p>{@code hasNext()} reads (and buffers) the next part; it and {@code next()} throw
      * {@link MalformedMultipartException} when the body is malformed, truncated, exceeds a limit
-     * or cannot be read. After such a failure the iterator keeps throwing the same exception.
+     * or cannot be read ({@link UncheckedIOException} when a read timed out). After such a failure the iterator
+     * keeps throwing the same exception.
      *
      * @param body        the entity body; not closed by the reader
      * @param contentType the entity's Content-Type, which must be {@code multipart/*} with a
@@ -71,6 +74,44 @@ public final class MultipartRelatedReader {
             throw new NullPointerException("body");
         }
         return new PartIterator(body, boundaryOf(contentType), maxPartBytes);
+    }
+
+    /**
+     * Returns a lazy iterator over the body parts of {@code body} whose contents are streams read straight from
+     * {@code body}, never held: for parts too large to hold, such as a whole instance. Each part's stream ends at its
+     * delimiter; moving to the next part skips what was left unread of the current one. The limits and leniencies
+     * of {@link #parts} apply, except {@code maxPartBytes}: a streamed part may be of any size. A content stream
+     * throws {@link MalformedMultipartException} where {@link #parts} would.
+     *
+     * @param body        the entity body; not closed by the reader
+     * @param contentType the entity's Content-Type ({@code multipart/*} with a {@code boundary})
+     */
+    public Iterator<StreamedPart> partStreams(InputStream body, String contentType) {
+        if (body == null) {
+            throw new NullPointerException("body");
+        }
+        PartIterator parts = new PartIterator(body, boundaryOf(contentType), maxPartBytes);
+        return new Iterator<>() {
+            private StreamedPart pending;
+
+            @Override
+            public boolean hasNext() {
+                if (pending == null) {
+                    pending = parts.nextStreamed();
+                }
+                return pending != null;
+            }
+
+            @Override
+            public StreamedPart next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("no more body parts");
+                }
+                StreamedPart part = pending;
+                pending = null;
+                return part;
+            }
+        };
     }
 
     private static byte[] boundaryOf(String contentType) {
@@ -111,6 +152,7 @@ public final class MultipartRelatedReader {
         private static final int FOUND_PART = 1;   // delimiter line found; pos is at the next part's headers
         private static final int FOUND_END = 2;    // close delimiter (or delimiter at EOF); no more parts
         private static final int NOT_FOUND = 3;    // EOF without a delimiter; [pos, limit) not yet consumed
+        private static final int PAUSED = 4;       // the target is full; scanning resumes from pos
 
         // results of classifying a candidate delimiter match
         private static final int NOT_DELIMITER = -1;
@@ -130,10 +172,12 @@ public final class MultipartRelatedReader {
         private int pos;
         private int limit;
         private boolean eof;
+        /** When a streamed read paused: {@code [pos, pausedEnd)} is known content, handed out without a search. */
+        private int pausedEnd;
 
         private State state = State.PREAMBLE;
         private BodyPart pending;
-        private MalformedMultipartException failure;
+        private RuntimeException failure;
         private int partNumber;
 
         PartIterator(InputStream in, byte[] boundary, int maxPartBytes) {
@@ -162,6 +206,9 @@ public final class MultipartRelatedReader {
             if (pending != null) {
                 return true;
             }
+            if (in instanceof StoppableBody body && body.isStopped()) {
+                state = State.DONE; // given up on purpose: no more parts, and no failure to report
+            }
             switch (state) {
                 case DONE:
                     return false;
@@ -175,8 +222,7 @@ public final class MultipartRelatedReader {
             } catch (MalformedMultipartException e) {
                 fail(e);
             } catch (IOException e) {
-                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-                fail(new MalformedMultipartException("upstream body could not be read: " + reason, e));
+                fail(unreadable(e));
             }
             return pending != null;
         }
@@ -191,7 +237,172 @@ public final class MultipartRelatedReader {
             return part;
         }
 
-        private void fail(MalformedMultipartException e) {
+        /** The part whose content is being streamed, or null. */
+        private ContentStream streaming;
+
+        /** The next part with its content as a stream; null when there are no more parts. */
+        StreamedPart nextStreamed() {
+            if (state == State.FAILED) {
+                throw failure;
+            }
+            try {
+                if (streaming != null) {
+                    streaming.skipRest();
+                    streaming = null;
+                }
+                if (state == State.DONE) {
+                    return null;
+                }
+                if (state == State.PREAMBLE) {
+                    int r = scanToDelimiter(null);
+                    if (r == NOT_FOUND) {
+                        throw new MalformedMultipartException("no multipart boundary found");
+                    }
+                    if (r == FOUND_END) {
+                        state = State.DONE;
+                        return null;
+                    }
+                    state = State.AT_HEADERS;
+                }
+                LinkedHashMap<String, String> headers = readHeaders();
+                if (headers == null) {
+                    state = State.DONE;
+                    return null;
+                }
+                partNumber++;
+                streaming = new ContentStream(BodyPart.parseLength(headers.get("content-length")));
+                return new StreamedPart(headers, streaming);
+            } catch (MalformedMultipartException e) {
+                fail(e);
+            } catch (IOException e) {
+                fail(unreadable(e));
+            }
+            return null; // not reached: fail throws
+        }
+
+        /**
+         * A body that could not be read: malformed (truncated, reset), except a read that timed out, which is the
+         * store being slow, not its answer being wrong (an {@link UncheckedIOException} around the timeout).
+         */
+        private static RuntimeException unreadable(IOException e) {
+            if (e instanceof SocketTimeoutException) {
+                return new UncheckedIOException("upstream body stalled: " + e.getMessage(), e);
+            }
+            String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            return new MalformedMultipartException("upstream body could not be read: " + reason, e);
+        }
+
+        /** One part's content, read from the body as asked for: at most the caller's buffer at a time. */
+        private final class ContentStream extends InputStream {
+            private final long declared;
+            private long read;
+            /** At end-of-stream without a delimiter: the part's last bytes end here in buf. */
+            private int tailEnd = -1;
+            private boolean ended;
+
+            ContentStream(long declared) {
+                this.declared = declared;
+            }
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                java.util.Objects.checkFromIndexSize(off, len, b.length);
+                if (state == State.FAILED) {
+                    throw failure;
+                }
+                if (ended || streaming != this) {
+                    return -1;
+                }
+                if (len == 0) {
+                    return 0;
+                }
+                try {
+                    return readSome(b, off, len);
+                } catch (MalformedMultipartException e) {
+                    state = State.FAILED;
+                    failure = e;
+                    throw e;
+                } catch (IOException e) {
+                    RuntimeException failed = unreadable(e);
+                    state = State.FAILED;
+                    failure = failed;
+                    throw failed;
+                }
+            }
+
+            private int readSome(byte[] b, int off, int len) throws IOException {
+                if (pausedEnd > pos) {
+                    int n = Math.min(len, pausedEnd - pos);
+                    System.arraycopy(buf, pos, b, off, n);
+                    pos += n;
+                    read += n;
+                    return n;
+                }
+                if (tailEnd >= 0) {
+                    int n = Math.min(len, tailEnd - pos);
+                    if (n == 0) {
+                        pos = limit;
+                        state = State.DONE;
+                        ended = true;
+                        return -1;
+                    }
+                    System.arraycopy(buf, pos, b, off, n);
+                    pos += n;
+                    read += n;
+                    return n;
+                }
+                ArrayTarget target = new ArrayTarget(b, off, len);
+                int r = scanToDelimiter(target);
+                read += target.count;
+                if (r == PAUSED) {
+                    return target.count;
+                }
+                if (r == NOT_FOUND) {
+                    tailEnd = limit - tailTrim(limit - pos);
+                    return target.count > 0 ? target.count : readSome(b, off, len);
+                }
+                state = r == FOUND_PART ? State.AT_HEADERS : State.DONE;
+                ended = true;
+                if (declared >= 0 && read != declared) {
+                    throw new MalformedMultipartException("part " + partNumber + ": Content-Length mismatch (declared "
+                            + declared + ", received " + read + " bytes)");
+                }
+                return target.count > 0 ? target.count : -1;
+            }
+
+            /** At end-of-stream, the same rules as for a held part: how many of the rem bytes left are not content. */
+            private int tailTrim(int rem) {
+                long total = read + rem;
+                if (declared >= 0) {
+                    if (total == declared) {
+                        return 0;
+                    }
+                    if (total == declared + 2 && rem >= 2 && buf[limit - 2] == '\r' && buf[limit - 1] == '\n') {
+                        return 2;
+                    }
+                    throw new MalformedMultipartException("multipart body truncated: part " + partNumber
+                            + " not terminated by a boundary delimiter (received " + total
+                            + " bytes, declared Content-Length " + declared + ")");
+                }
+                throw new MalformedMultipartException("multipart body truncated: part " + partNumber
+                        + " not terminated by a boundary delimiter (received " + total + " bytes, no Content-Length)");
+            }
+
+            void skipRest() throws IOException {
+                byte[] scratch = new byte[8192];
+                while (read(scratch, 0, scratch.length) >= 0) {
+                    // discarded
+                }
+            }
+        }
+
+        private void fail(RuntimeException e) {
             state = State.FAILED;
             failure = e;
             throw e;
@@ -272,7 +483,7 @@ public final class MultipartRelatedReader {
          * {@code sink} (or discarded if null). On FOUND_PART, {@code pos} is at the next part's
          * header block; on NOT_FOUND (EOF), the bytes {@code [pos, limit)} were not consumed yet.
          */
-        private int scanToDelimiter(Sink sink) throws IOException {
+        private int scanToDelimiter(Target sink) throws IOException {
             final int m = delimiter.length;
             int from = pos;
             while (true) {
@@ -283,7 +494,9 @@ public final class MultipartRelatedReader {
                         from = idx + 1;
                         continue;
                     }
-                    consume(sink, idx);
+                    if (!consume(sink, idx)) {
+                        return PAUSED;
+                    }
                     if (c == NEED_MORE) {
                         // pos == idx now; keep the candidate and read the bytes following it
                         if (limit - pos == buf.length) {
@@ -302,7 +515,9 @@ public final class MultipartRelatedReader {
                 }
                 // No delimiter starts before limit - (m - 1); those bytes are data.
                 int safe = Math.max(pos, limit - (m - 1));
-                consume(sink, safe);
+                if (!consume(sink, safe)) {
+                    return PAUSED;
+                }
                 if (eof) {
                     return NOT_FOUND;
                 }
@@ -311,14 +526,24 @@ public final class MultipartRelatedReader {
             }
         }
 
-        /** Appends {@code [pos, end)} to the sink (if any) and advances {@code pos}. */
-        private void consume(Sink sink, int end) {
+        /**
+         * Appends {@code [pos, end)} to the sink (if any), as much as it has room for, and advances {@code pos}.
+         *
+         * @return false when the sink filled up before {@code end}
+         */
+        private boolean consume(Target sink, int end) {
             if (end > pos) {
+                int n = sink == null ? end - pos : Math.min(end - pos, sink.room());
                 if (sink != null) {
-                    sink.append(buf, pos, end - pos);
+                    sink.append(buf, pos, n);
                 }
-                pos = end;
+                pos += n;
             }
+            if (pos < end) {
+                pausedEnd = end;
+                return false;
+            }
+            return true;
         }
 
         /**
@@ -485,6 +710,7 @@ public final class MultipartRelatedReader {
          * @return false if the stream is at EOF
          */
         private boolean fill() throws IOException {
+            pausedEnd = 0;
             if (pos > 0) {
                 int n = limit - pos;
                 System.arraycopy(buf, pos, buf, 0, n);
@@ -511,8 +737,40 @@ public final class MultipartRelatedReader {
             }
         }
 
+        /** Where scanned content goes. */
+        private interface Target {
+            int room();
+
+            void append(byte[] src, int off, int n);
+        }
+
+        /** The caller's array of a content stream read. */
+        private static final class ArrayTarget implements Target {
+            private final byte[] into;
+            private final int offset;
+            private final int length;
+            int count;
+
+            ArrayTarget(byte[] into, int offset, int length) {
+                this.into = into;
+                this.offset = offset;
+                this.length = length;
+            }
+
+            @Override
+            public int room() {
+                return length - count;
+            }
+
+            @Override
+            public void append(byte[] src, int off, int n) {
+                System.arraycopy(src, off, into, offset + count, n);
+                count += n;
+            }
+        }
+
         /** Growable byte array bounded by maxPartBytes; trimmed once at the end. */
-        private final class Sink {
+        private final class Sink implements Target {
             private byte[] data;
             private int length;
             private final int initialCapacity;
@@ -521,7 +779,13 @@ public final class MultipartRelatedReader {
                 this.initialCapacity = initialCapacity;
             }
 
-            void append(byte[] src, int off, int n) {
+            @Override
+            public int room() {
+                return Integer.MAX_VALUE;
+            }
+
+            @Override
+            public void append(byte[] src, int off, int n) {
                 if (n <= 0) {
                     return;
                 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -22,6 +23,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
 import org.framecache.proxy.CachedFrame;
 import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.ProxyException;
 import org.framecache.proxy.Representation;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.multipart.MediaType;
@@ -39,7 +41,7 @@ class MultipartResponseWriterTest extends StartedCamelContext {
     private static final byte[] FRAME_3 = {(byte) 0xFF, (byte) 0xD8, 3, 0, (byte) 0xFF, (byte) 0xD9, 0};
 
 
-    private final MultipartResponseWriter writer = new MultipartResponseWriter("private, max-age=3600");
+    private final MultipartResponseWriter writer = new MultipartResponseWriter("private, max-age=3600", 64 << 20);
 
     private static FrameRequest request(int... frames) {
         return new FrameRequest("1.2.3", "1.2.3.4", "1.2.3.4.5", frames, Representation.stored(),
@@ -142,9 +144,35 @@ class MultipartResponseWriterTest extends StartedCamelContext {
     }
 
     @Test
+    void anAnswerOverTheBudgetIs413AndOneAtTheBudgetIsServed() {
+        FrameRequest request = request(5, 3, 3);
+        request.put(5, new CachedFrame(JPEG_TYPE, FRAME_5));
+        request.put(3, new CachedFrame(JPEG_TYPE, FRAME_3));
+        long length = writer.frames(request).length();
+        assertEquals(length, new MultipartResponseWriter("", length).frames(request).length());
+        ProxyException refused = assertThrows(ProxyException.class,
+                () -> new MultipartResponseWriter("", length - 1).frames(request));
+        assertEquals(413, refused.getStatus());
+        assertTrue(refused.getMessage().contains("proxy.max-answer-bytes"), refused.getMessage());
+    }
+
+    @Test
+    void aRepeatedFrameIsTheSameBytesAgainNotACopy() {
+        byte[] large = new byte[1 << 20];
+        FrameRequest request = request(7, 7, 7, 7);
+        request.put(7, new CachedFrame(JPEG_TYPE, large));
+        ByteBuffer[] pieces = writer.frames(request).pieces();
+        large[0] = 42; // written into the cached frame after the answer was made: every part shows it
+        for (int part = 0; part < 4; part++) {
+            assertTrue(pieces[2 * part + 1].isReadOnly());
+            assertEquals(42, pieces[2 * part + 1].get(0), "part " + part + " is a view of the cached bytes");
+        }
+    }
+
+    @Test
     void emptyCacheControlIsNotSent() {
         Exchange exchange = framesFor5And3And3();
-        new MultipartResponseWriter("").frames(exchange);
+        new MultipartResponseWriter("", 64 << 20).frames(exchange);
 
         assertFalse(exchange.getMessage().getHeaders().containsKey("Cache-Control"));
         assertEquals("Accept", exchange.getMessage().getHeader("Vary"));
