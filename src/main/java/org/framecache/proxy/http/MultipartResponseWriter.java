@@ -79,12 +79,7 @@ public final class MultipartResponseWriter {
 
     public void frames(Exchange exchange) {
         FrameRequest request = UpstreamRequest.frameRequest(exchange);
-        respond(exchange.getMessage(), frames(request));
-        if (request.servedRenderedFallback()) {
-            // a substitute for this answer only: no browser or shared cache keeps it under the stored-bytes URL
-            exchange.getMessage().setHeader("Warning", RENDERED_FALLBACK);
-            exchange.getMessage().setHeader("Cache-Control", "no-store");
-        }
+        respond(exchange.getMessage(), frames(request), request.servedRenderedFallback());
     }
 
     public Answer frames(FrameRequest request) {
@@ -146,7 +141,7 @@ public final class MultipartResponseWriter {
     }
 
     public void rendered(Exchange exchange) {
-        respond(exchange.getMessage(), rendered(UpstreamRequest.frameRequest(exchange)));
+        respond(exchange.getMessage(), rendered(UpstreamRequest.frameRequest(exchange)), false);
     }
 
     /** The single image of a rendered request, as found (no copy). */
@@ -163,12 +158,25 @@ public final class MultipartResponseWriter {
         }
     }
 
-    private void respond(Message message, Answer answer) {
+    /**
+     * The headers of a route's answer: those of every answer, and for a rendered substitute, Warning and no-store (it
+     * serves this answer only: no browser or shared cache keeps it under the stored-bytes URL).
+     */
+    private void answerHeaders(boolean substitute, BiConsumer<String, String> header) {
+        headers(header);
+        if (substitute) {
+            header.accept("Warning", RENDERED_FALLBACK);
+            header.accept("Cache-Control", "no-store");
+        }
+    }
+
+    /** @param substitute the answer carries the store's rendered JPEG where stored bytes were asked for */
+    private void respond(Message message, Answer answer, boolean substitute) {
         boolean head = InboundMethod.isHead(message.getExchange());
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, answer.contentType());
-        headers(message::setHeader);
+        answerHeaders(substitute, message::setHeader);
         HttpServerResponse response = InboundMethod.response(message.getExchange());
         Context context = Vertx.currentContext();
         if (head) {
@@ -178,7 +186,7 @@ public final class MultipartResponseWriter {
         } else if (answer.length() <= AnswerStream.ONE_WRITE_BYTES || response == null || context == null) {
             message.setBody(answer.body());
         } else {
-            stream(message, answer, response, context);
+            stream(message, answer, response, context, substitute);
         }
     }
 
@@ -186,10 +194,10 @@ public final class MultipartResponseWriter {
      * A large answer is written here, piece by piece, and this worker thread waits for the last piece (the server
      * then finds the response ended and writes nothing more); an answer the client did not take is logged as such.
      */
-    private void stream(Message message, Answer answer, HttpServerResponse response, Context context) {
+    private void stream(Message message, Answer answer, HttpServerResponse response, Context context, boolean substitute) {
         response.setStatusCode(200);
         response.putHeader("Content-Type", answer.contentType());
-        headers(response::putHeader);
+        answerHeaders(substitute, response::putHeader);
         message.setBody(null);
         try {
             AnswerStream.end(context, response, answer.pieces()).toCompletionStage().toCompletableFuture().join();
