@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "0c5645c9f2b11754685feafc47403a06c7bc9fe8b4d8e934a0d12b896180a359";
+    static final String FINGERPRINT = "73fcb145d97b9eaea148021a9f5d18dba83ce92004f50f805e026ab5c017feeb";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

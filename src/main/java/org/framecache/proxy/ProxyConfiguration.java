@@ -171,6 +171,11 @@ public class ProxyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry
+    public RenderedFallbackPossible renderedFallbackPossible() {
+        return new RenderedFallbackPossible();
+    }
+
+    @BindToRegistry
     public CollectBodies collectBodies() {
         return new CollectBodies();
     }

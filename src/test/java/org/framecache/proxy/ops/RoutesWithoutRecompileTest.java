@@ -66,8 +66,7 @@ class RoutesWithoutRecompileTest {
                         constant: edited-route
             """;
     /** (b) the rendered fallback off: the doCatch no longer catches a failed raw retrieval. */
-    private static final String FALLBACK_CONDITION =
-            "simple: \"${exchangeProperty.frameRequest.fallback} != null && ${exception} !is 'java.io.InterruptedIOException'\"";
+    private static final String FALLBACK_CONDITION = "ref: renderedFallbackPossible";
     private static final String NO_FALLBACK_CONDITION = "simple: \"false\"";
 
     private final List<Main> started = new ArrayList<>();
