@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "11489c5b22ed281d6b38fbfb841e07de519b754f60c67310387385dba5741fad";
+    static final String FINGERPRINT = "f86e1d660e77421c80fc01445b857e62ce99f4847a85c03c53f3c935790a42cf";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

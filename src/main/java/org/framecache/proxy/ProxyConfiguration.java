@@ -41,6 +41,7 @@ import org.framecache.proxy.http.PassThrough;
 import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.http.UpstreamConnections;
+import org.framecache.proxy.http.UpstreamDeadlines;
 import org.framecache.proxy.http.UpstreamRequest;
 import org.framecache.proxy.http.UpstreamResponse;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
@@ -68,6 +69,12 @@ public class ProxyConfiguration implements CamelConfiguration {
     String upstreamUrl;
     @PropertyInject("proxy.upstream-max-idle-ms")
     long upstreamMaxIdleMillis;
+    @PropertyInject("proxy.upstream-deadline-ms")
+    long upstreamDeadlineMillis;
+    @PropertyInject("proxy.upstream-bulk-deadline-ms")
+    long upstreamBulkDeadlineMillis;
+    /** One thread aborting store calls at their deadline, for every camel-http client. */
+    private final UpstreamDeadlines upstreamDeadlines = new UpstreamDeadlines();
     @PropertyInject("proxy.max-frames-per-request")
     int maxFramesPerRequest;
     @PropertyInject("proxy.forward-headers")
@@ -179,7 +186,13 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public UpstreamConnections upstreamConnections() {
-        return new UpstreamConnections(upstreamMaxIdleMillis);
+        return new UpstreamConnections(upstreamMaxIdleMillis, upstreamDeadlineMillis, upstreamDeadlines);
+    }
+
+    /** For the calls that move whole instances (prefetch, pass-through): a longer deadline. */
+    @BindToRegistry
+    public UpstreamConnections upstreamBulkConnections() {
+        return new UpstreamConnections(upstreamMaxIdleMillis, upstreamBulkDeadlineMillis, upstreamDeadlines);
     }
 
     @BindToRegistry
@@ -216,6 +229,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         Duration ttl = Duration.ofSeconds(ttlSeconds);
         InstanceAccess access = new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl, hmacKey,
                 coalesceWaitMillis);
+        access.setCallerDeadlineMillis(upstreamDeadlineMillis);
         registry.bind("instanceAccess", access);
         AccessLog accessLog = new AccessLog(context.createProducerTemplate(), access, accessLogEndpoint, auditEndpoint,
                 accessLogFormat);
@@ -253,7 +267,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         registry.bind("inProcessHits", hits);
         answerHitsWhileRoutesServe(context, hits);
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
-                Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
+                Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis), upstreamDeadlineMillis);
         registry.bind("inFlightFrames", inFlight);
         registry.bind("requestCompletion", new RequestCompletion(inFlight, access, accessLog));
         try {
@@ -262,6 +276,7 @@ public class ProxyConfiguration implements CamelConfiguration {
                 protected void doStop() {
                     accessLog.close();
                     cache.close();
+                    upstreamDeadlines.close();
                 }
             });
         } catch (Exception e) {

@@ -23,7 +23,16 @@ public final class FakeDicomWebStore implements AutoCloseable {
      * One canned answer; {@code truncate} sends the body without a length and cuts it at that many bytes, then
      * stalls {@code stallMillis} before closing.
      */
-    public record Answer(int status, String contentType, byte[] body, int truncate, long stallMillis) {
+    public record Answer(int status, String contentType, byte[] body, int truncate, long stallMillis, long trickleMillis) {
+        public Answer(int status, String contentType, byte[] body, int truncate, long stallMillis) {
+            this(status, contentType, body, truncate, stallMillis, 0);
+        }
+
+        /** Status, headers and Content-Length at once, then the body one byte every {@code everyMillis}. */
+        public static Answer trickled(int status, String contentType, byte[] body, long everyMillis) {
+            return new Answer(status, contentType, body, -1, 0, everyMillis);
+        }
+
         public static Answer of(int status, String contentType, byte[] body) {
             return new Answer(status, contentType, body, -1, 0);
         }
@@ -46,6 +55,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final AtomicInteger renderedCalls = new AtomicInteger();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
+    private volatile boolean closed;
     private volatile java.util.function.Function<String, Answer> framesByPath;
 
     /** Starts one on a free loopback port. */
@@ -91,6 +101,21 @@ public final class FakeDicomWebStore implements AutoCloseable {
         return frameCalls.get();
     }
 
+    /** Waits until the store has received {@code count} frames calls in all; false if not within the time. */
+    public boolean awaitFrameCalls(int count, long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (frameCalls) {
+            while (frameCalls.get() < count) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                frameCalls.wait(left);
+            }
+            return true;
+        }
+    }
+
     public int renderedCalls() {
         return renderedCalls.get();
     }
@@ -131,7 +156,10 @@ public final class FakeDicomWebStore implements AutoCloseable {
             answer = rendered;
             pause();
         } else {
-            frameCalls.incrementAndGet();
+            synchronized (frameCalls) {
+                frameCalls.incrementAndGet();
+                frameCalls.notifyAll();
+            }
             java.util.function.Function<String, Answer> byPath = framesByPath;
             answer = byPath != null ? byPath.apply(path) : frames;
             pause();
@@ -145,6 +173,13 @@ public final class FakeDicomWebStore implements AutoCloseable {
                 body.write(answer.body(), 0, Math.min(answer.truncate(), answer.body().length));
                 body.flush();
                 sleep(answer.stallMillis());
+            } else if (answer.trickleMillis() > 0) {
+                exchange.sendResponseHeaders(answer.status(), answer.body().length);
+                for (int i = 0; i < answer.body().length && !closed; i++) {
+                    body.write(answer.body()[i]);
+                    body.flush(); // fails once the proxy has given up and closed the connection
+                    sleep(answer.trickleMillis());
+                }
             } else {
                 exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
                 body.write(answer.body());
@@ -166,6 +201,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         server.stop(0);
     }
 }
