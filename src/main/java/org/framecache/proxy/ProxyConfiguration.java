@@ -42,6 +42,7 @@ import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.http.UpstreamConnections;
 import org.framecache.proxy.http.UpstreamDeadlines;
+import org.framecache.proxy.http.InboundServer;
 import org.framecache.proxy.http.UpstreamRequest;
 import org.framecache.proxy.http.UpstreamResponse;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
@@ -75,6 +76,12 @@ public class ProxyConfiguration implements CamelConfiguration {
     long upstreamBulkDeadlineMillis;
     /** One thread aborting store calls at their deadline, for every camel-http client. */
     private final UpstreamDeadlines upstreamDeadlines = new UpstreamDeadlines();
+    @PropertyInject("camel.server.host")
+    String serverHost;
+    @PropertyInject("proxy.inbound-idle-timeout-ms")
+    long inboundIdleMillis;
+    @PropertyInject("proxy.inbound-header-timeout-ms")
+    long inboundHeaderMillis;
     @PropertyInject("proxy.max-frames-per-request")
     int maxFramesPerRequest;
     @PropertyInject("proxy.forward-headers")
@@ -207,6 +214,8 @@ public class ProxyConfiguration implements CamelConfiguration {
         if (!localFolder.isBlank()) {
             useLocalStore(context);
         }
+        // Camel Main's HTTP server, with idle and header timeouts
+        InboundServer.install(context, serverHost, serverPort, inboundIdleMillis, inboundHeaderMillis);
         // With the management server on a port of its own there are two Vert.x servers, and the engine would
         // attach the routes to the default port's router; name the main server's port explicitly.
         // The port is the one the main server really uses (which an environment override may have changed).
