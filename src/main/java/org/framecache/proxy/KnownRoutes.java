@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "f86e1d660e77421c80fc01445b857e62ce99f4847a85c03c53f3c935790a42cf";
+    static final String FINGERPRINT = "e603cb30cc54f2f4abec53d0fbe433ad603af63774e8631fae3549d6a13b337d";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

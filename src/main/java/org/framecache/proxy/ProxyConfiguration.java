@@ -43,6 +43,7 @@ import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.http.UpstreamConnections;
 import org.framecache.proxy.http.UpstreamDeadlines;
 import org.framecache.proxy.http.InboundServer;
+import org.framecache.proxy.http.StreamedRequestBody;
 import org.framecache.proxy.http.UpstreamRequest;
 import org.framecache.proxy.http.UpstreamResponse;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
@@ -82,6 +83,10 @@ public class ProxyConfiguration implements CamelConfiguration {
     long inboundIdleMillis;
     @PropertyInject("proxy.inbound-header-timeout-ms")
     long inboundHeaderMillis;
+    @PropertyInject("proxy.max-request-body-bytes")
+    long maxRequestBodyBytes;
+    @PropertyInject("proxy.request-body-idle-ms")
+    long requestBodyIdleMillis;
     @PropertyInject("proxy.max-frames-per-request")
     int maxFramesPerRequest;
     @PropertyInject("proxy.forward-headers")
@@ -200,6 +205,11 @@ public class ProxyConfiguration implements CamelConfiguration {
     @BindToRegistry
     public UpstreamConnections upstreamBulkConnections() {
         return new UpstreamConnections(upstreamMaxIdleMillis, upstreamBulkDeadlineMillis, upstreamDeadlines);
+    }
+
+    @BindToRegistry
+    public StreamedRequestBody streamedRequestBody() {
+        return new StreamedRequestBody(maxRequestBodyBytes, requestBodyIdleMillis);
     }
 
     @BindToRegistry
