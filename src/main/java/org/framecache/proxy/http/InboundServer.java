@@ -106,7 +106,10 @@ public final class InboundServer {
             // announced to the connection handler only when it closed (measured), too late for the header timeout
             HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false)
                     // a large upload sent with Expect: 100-continue (curl) goes on at once, not after the client's wait
-                    .setHandle100ContinueAutomatically(true);
+                    .setHandle100ContinueAutomatically(true)
+                    // request lines as long as clients could send over h2c before (a long frame list is answered by
+                    // the proxy's own 400 with its reason, not the server's 414); headers stay at 8 KiB (431)
+                    .setMaxInitialLineLength(8192);
             if (idleMillis > 0) {
                 options.setIdleTimeout((int) idleMillis).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
             }
