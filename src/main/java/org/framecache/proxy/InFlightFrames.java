@@ -32,12 +32,23 @@ public final class InFlightFrames {
     private final Duration markerExpiry;
     private final Duration replicaWait;
     private final LongAdder coalesced = new LongAdder();
+    private final long callerDeadlineMillis;
 
     public InFlightFrames(FrameCache cache, long waitMillis, Duration markerExpiry, Duration replicaWait) {
+        this(cache, waitMillis, markerExpiry, replicaWait, 0);
+    }
+
+    /**
+     * @param callerDeadlineMillis a waiting request gives up this long after it arrived (the deadline of its own
+     *                             store call, had it made one); 0 for no such limit
+     */
+    public InFlightFrames(FrameCache cache, long waitMillis, Duration markerExpiry, Duration replicaWait,
+                          long callerDeadlineMillis) {
         this.cache = cache;
         this.waitMillis = waitMillis;
         this.markerExpiry = markerExpiry;
         this.replicaWait = replicaWait;
+        this.callerDeadlineMillis = callerDeadlineMillis;
     }
 
     /**
@@ -76,10 +87,14 @@ public final class InFlightFrames {
         // handed over once (right after fetching; onCompletion only catches what an error skipped)
         Map<Integer, Claim> claims = Map.copyOf(request.getClaims());
         request.getClaims().clear();
+        boolean timedOut = failedByTimeout(exchange);
         claims.forEach((frame, claim) -> {
             CachedFrame found = request.get(frame);
             if (found != null) {
                 claim.result().complete(found);
+            } else if (timedOut) {
+                claim.result().completeExceptionally(new ProxyException(504, "the fetch of frame " + frame
+                        + " this request waited for timed out"));
             } else {
                 claim.result().completeExceptionally(new ProxyException(502, "the fetch of frame " + frame
                         + " this request waited for failed"));
@@ -88,9 +103,41 @@ public final class InFlightFrames {
         });
     }
 
-    /** Before answering: collects the frames other requests fetched for this one. */
-    public void await(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+    /**
+     * True when the exchange failed because the store did not answer in time (the call's deadline, a read timeout,
+     * no pooled connection in time, or a wait of its own that gave up with 504): those waiting on it answer 504 too.
+     */
+    static boolean failedByTimeout(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException
+                    || t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException
+                    || t instanceof ProxyException p && p.getStatus() == 504) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Before answering: collects the frames other requests fetched for this one, waiting no longer than this
+     * request's own deadline (counted from its arrival) and proxy.coalesce-wait-ms.
+     */
+    public void await(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request, Exchange exchange) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        if (callerDeadlineMillis > 0) {
+            long left = exchange.getClock().getCreated() + callerDeadlineMillis - System.currentTimeMillis();
+            deadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, left)));
+        }
+        awaitUntil(request, deadline);
+    }
+
+    void await(FrameRequest request) {
+        awaitUntil(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
+    }
+
+    private void awaitUntil(FrameRequest request, long deadline) {
         // a copy: each frame received leaves the request's awaited map
         for (Map.Entry<Integer, CompletableFuture<CachedFrame>> awaited : List.copyOf(request.getAwaited().entrySet())) {
             try {

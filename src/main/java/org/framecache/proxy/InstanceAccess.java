@@ -62,6 +62,7 @@ public final class InstanceAccess {
     /** The key prefix of an acceptance shared by every caller (auth.per-caller=false). */
     private static final String SHARED = "*|";
     private final long waitMillis;
+    private volatile long callerDeadlineMillis;
 
     /**
      * @param perCaller false for stores that need no authentication: an instance the store gave a caller without
@@ -97,19 +98,42 @@ public final class InstanceAccess {
             exchange.setProperty(ASKING_PROPERTY, key);
             return true;
         }
+        long wait = waitMillis;
+        boolean untilOwnDeadline = false;
+        if (callerDeadlineMillis > 0) {
+            long left = exchange.getClock().getCreated() + callerDeadlineMillis - System.currentTimeMillis();
+            untilOwnDeadline = left < wait;
+            wait = Math.max(0, Math.min(wait, left));
+        }
         try {
-            other.get(waitMillis, TimeUnit.MILLISECONDS);
+            other.get(wait, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return true;
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (TimeoutException e) {
+            if (untilOwnDeadline) {
+                throw new ProxyException(504, "the store's access decision did not come within this request's deadline");
+            }
             return true; // the other request learned nothing in time: ask the store ourselves
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ProxyException p) {
+                throw p; // the store did not answer the other request in time: no time left to ask again
+            }
+            return true; // the other request learned nothing: ask the store ourselves
         }
         if (decided(request, key)) {
             awaited.increment();
             return false;
         }
         return true;
+    }
+
+    /**
+     * A request waiting for another's access check gives up this long after it arrived (the deadline of its own
+     * store call); 0 for no such limit.
+     */
+    public void setCallerDeadlineMillis(long callerDeadlineMillis) {
+        this.callerDeadlineMillis = callerDeadlineMillis;
     }
 
     /** True when a remembered acceptance covers the request; throws a remembered refusal; false when unknown. */
@@ -153,7 +177,10 @@ public final class InstanceAccess {
         String key = exchange.removeProperty(ASKING_PROPERTY) instanceof String k ? k : null;
         if (key != null) {
             CompletableFuture<Void> pending = asking.remove(key);
-            if (pending != null) {
+            if (pending != null && InFlightFrames.failedByTimeout(exchange)) {
+                pending.completeExceptionally(new ProxyException(504, "the store did not answer the access check"
+                        + " this request waited for in time"));
+            } else if (pending != null) {
                 pending.complete(null);
             }
         }

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "73fcb145d97b9eaea148021a9f5d18dba83ce92004f50f805e026ab5c017feeb";
+    static final String FINGERPRINT = "400dd13afd35e2f1ee6cd37dd4fc2bf577521bd382d3cd28e89664ea3e5847e7";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

@@ -42,6 +42,9 @@ import org.framecache.proxy.http.PublicBaseUrl;
 import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.http.UpstreamConnections;
+import org.framecache.proxy.http.UpstreamDeadlines;
+import org.framecache.proxy.http.InboundServer;
+import org.framecache.proxy.http.StreamedRequestBody;
 import org.framecache.proxy.http.UpstreamRequest;
 import org.framecache.proxy.http.UpstreamResponse;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
@@ -69,6 +72,22 @@ public class ProxyConfiguration implements CamelConfiguration {
     String upstreamUrl;
     @PropertyInject("proxy.upstream-max-idle-ms")
     long upstreamMaxIdleMillis;
+    @PropertyInject("proxy.upstream-deadline-ms")
+    long upstreamDeadlineMillis;
+    @PropertyInject("proxy.upstream-bulk-deadline-ms")
+    long upstreamBulkDeadlineMillis;
+    /** One thread aborting store calls at their deadline, for every camel-http client. */
+    private final UpstreamDeadlines upstreamDeadlines = new UpstreamDeadlines();
+    @PropertyInject("camel.server.host")
+    String serverHost;
+    @PropertyInject("proxy.inbound-idle-timeout-ms")
+    long inboundIdleMillis;
+    @PropertyInject("proxy.inbound-header-timeout-ms")
+    long inboundHeaderMillis;
+    @PropertyInject("proxy.max-request-body-bytes")
+    long maxRequestBodyBytes;
+    @PropertyInject("proxy.request-body-idle-ms")
+    long requestBodyIdleMillis;
     @PropertyInject("proxy.max-frames-per-request")
     int maxFramesPerRequest;
     @PropertyInject("proxy.forward-headers")
@@ -202,7 +221,18 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public UpstreamConnections upstreamConnections() {
-        return new UpstreamConnections(upstreamMaxIdleMillis);
+        return new UpstreamConnections(upstreamMaxIdleMillis, upstreamDeadlineMillis, upstreamDeadlines);
+    }
+
+    /** For the calls that move whole instances (prefetch, pass-through): a longer deadline. */
+    @BindToRegistry
+    public UpstreamConnections upstreamBulkConnections() {
+        return new UpstreamConnections(upstreamMaxIdleMillis, upstreamBulkDeadlineMillis, upstreamDeadlines);
+    }
+
+    @BindToRegistry
+    public StreamedRequestBody streamedRequestBody() {
+        return new StreamedRequestBody(maxRequestBodyBytes, requestBodyIdleMillis);
     }
 
     @BindToRegistry
@@ -217,6 +247,8 @@ public class ProxyConfiguration implements CamelConfiguration {
         if (!localFolder.isBlank()) {
             useLocalStore(context);
         }
+        // Camel Main's HTTP server, with idle and header timeouts
+        InboundServer.install(context, serverHost, serverPort, inboundIdleMillis, inboundHeaderMillis);
         // With the management server on a port of its own there are two Vert.x servers, and the engine would
         // attach the routes to the default port's router; name the main server's port explicitly.
         // The port is the one the main server really uses (which an environment override may have changed).
@@ -239,6 +271,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         Duration ttl = Duration.ofSeconds(ttlSeconds);
         InstanceAccess access = new InstanceAccess(perCallerAccess, Duration.ofSeconds(decisionTtlSeconds), ttl, hmacKey,
                 coalesceWaitMillis);
+        access.setCallerDeadlineMillis(upstreamDeadlineMillis);
         registry.bind("instanceAccess", access);
         AccessLog accessLog = new AccessLog(context.createProducerTemplate(), access, accessLogEndpoint, auditEndpoint,
                 accessLogFormat);
@@ -276,7 +309,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         registry.bind("inProcessHits", hits);
         answerHitsWhileRoutesServe(context, hits);
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
-                Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis));
+                Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis), upstreamDeadlineMillis);
         registry.bind("inFlightFrames", inFlight);
         registry.bind("requestCompletion", new RequestCompletion(inFlight, access, accessLog, inFlightBytes()));
         registry.bind("inFlightBytes", inFlightBytes());
@@ -286,6 +319,7 @@ public class ProxyConfiguration implements CamelConfiguration {
                 protected void doStop() {
                     accessLog.close();
                     cache.close();
+                    upstreamDeadlines.close();
                 }
             });
         } catch (Exception e) {

@@ -23,9 +23,15 @@ public final class FakeDicomWebStore implements AutoCloseable {
      * One canned answer; {@code truncate} sends the body without a length and cuts it at that many bytes, then
      * stalls {@code stallMillis} before closing.
      */
-    public record Answer(int status, String contentType, byte[] body, int truncate, long stallMillis, boolean declareLength) {
+    public record Answer(int status, String contentType, byte[] body, int truncate, long stallMillis, boolean declareLength,
+                         long trickleMillis) {
         public Answer(int status, String contentType, byte[] body, int truncate, long stallMillis) {
-            this(status, contentType, body, truncate, stallMillis, false);
+            this(status, contentType, body, truncate, stallMillis, false, 0);
+        }
+
+        /** Status, headers and Content-Length at once, then the body one byte every {@code everyMillis}. */
+        public static Answer trickled(int status, String contentType, byte[] body, long everyMillis) {
+            return new Answer(status, contentType, body, -1, 0, false, everyMillis);
         }
 
         public static Answer of(int status, String contentType, byte[] body) {
@@ -38,7 +44,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
 
         /** Content-Length of the whole body, then only {@code truncate} bytes of it, and the connection closed. */
         public static Answer cutShort(int status, String contentType, byte[] body, int truncate) {
-            return new Answer(status, contentType, body, truncate, 0, true);
+            return new Answer(status, contentType, body, truncate, 0, true, 0);
         }
     }
 
@@ -55,6 +61,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final AtomicInteger renderedCalls = new AtomicInteger();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
+    private volatile boolean closed;
     private volatile java.util.function.Function<String, Answer> framesByPath;
 
     /** Starts one on a free loopback port. */
@@ -100,6 +107,21 @@ public final class FakeDicomWebStore implements AutoCloseable {
         return frameCalls.get();
     }
 
+    /** Waits until the store has received {@code count} frames calls in all; false if not within the time. */
+    public boolean awaitFrameCalls(int count, long timeoutMillis) throws InterruptedException {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        synchronized (frameCalls) {
+            while (frameCalls.get() < count) {
+                long left = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                frameCalls.wait(left);
+            }
+            return true;
+        }
+    }
+
     public int renderedCalls() {
         return renderedCalls.get();
     }
@@ -140,7 +162,10 @@ public final class FakeDicomWebStore implements AutoCloseable {
             answer = rendered;
             pause();
         } else {
-            frameCalls.incrementAndGet();
+            synchronized (frameCalls) {
+                frameCalls.incrementAndGet();
+                frameCalls.notifyAll();
+            }
             java.util.function.Function<String, Answer> byPath = framesByPath;
             answer = byPath != null ? byPath.apply(path) : frames;
             pause();
@@ -162,6 +187,13 @@ public final class FakeDicomWebStore implements AutoCloseable {
                 body.write(answer.body(), 0, Math.min(answer.truncate(), answer.body().length));
                 body.flush();
                 sleep(answer.stallMillis());
+            } else if (answer.trickleMillis() > 0) {
+                exchange.sendResponseHeaders(answer.status(), answer.body().length);
+                for (int i = 0; i < answer.body().length && !closed; i++) {
+                    body.write(answer.body()[i]);
+                    body.flush(); // fails once the proxy has given up and closed the connection
+                    sleep(answer.trickleMillis());
+                }
             } else {
                 exchange.sendResponseHeaders(answer.status(), answer.body().length == 0 ? -1 : answer.body().length);
                 body.write(answer.body());
@@ -183,6 +215,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         server.stop(0);
     }
 }
