@@ -334,6 +334,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         UpstreamBreaker breaker = new UpstreamBreaker(upstreamUrl, breakerFailures, breakerOpenMillis);
         registry.bind("upstreamBreaker", breaker);
         context.getManagementStrategy().addEventNotifier(breaker);
+        upstreamDeadlines.onExpired(breaker::deadlinePassed);
 
         UpstreamCallCounter counter = new UpstreamCallCounter(upstreamUrl);
         registry.bind("upstreamCalls", counter);

@@ -48,11 +48,22 @@ public final class UpstreamBreaker extends UpstreamCallListener {
 
     @Override
     protected void callEnded(Exchange exchange, long millis) {
+        if (exchange.getException() instanceof UpstreamDeadlineException) {
+            return; // counted when the deadline passed ({@link #deadlinePassed})
+        }
         if (exchange.getException() instanceof IOException) {
             failure(exchange.getException());
         } else {
             success();
         }
+    }
+
+    /**
+     * A store call reached its deadline: a failure, whether the call was still waiting for the answer's head or its
+     * body was being read by a later step (frames are read part by part, after the call step has ended).
+     */
+    public void deadlinePassed() {
+        failure(new java.net.SocketTimeoutException("a store call passed its deadline"));
     }
 
     private void failure(Exception cause) {

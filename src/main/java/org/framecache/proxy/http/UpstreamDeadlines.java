@@ -20,8 +20,18 @@ public final class UpstreamDeadlines implements AutoCloseable {
         scheduler.setRemoveOnCancelPolicy(true);
     }
 
+    /** Told of every call that reached its deadline (the breaker counts it, wherever its answer was being read). */
+    private volatile Runnable onExpired = () -> { };
+
     ScheduledFuture<?> at(long delayMillis, Runnable abort) {
-        return scheduler.schedule(abort, delayMillis, TimeUnit.MILLISECONDS);
+        return scheduler.schedule(() -> {
+            abort.run();
+            onExpired.run();
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public void onExpired(Runnable listener) {
+        onExpired = listener;
     }
 
     @Override
