@@ -7,14 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.Map;
-import java.util.Properties;
 
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.SlideGenerator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,34 +17,13 @@ import org.junit.jupiter.api.Test;
  * A cached frame is never served to a caller the store would refuse: real Orthanc with basic authentication,
  * user A fills the cache, then no, wrong and valid credentials each get what the store would have said.
  */
-class AccessControlTest extends ProxyTestSupport {
-    private static final String ALICE = basic("alice", "alice-secret");
-    private static final String BOB = basic("bob", "bob-secret");
-
-    private OrthancProcess orthanc;
+class AccessControlTest extends AuthenticatingOrthancTestSupport {
     private GeneratedInstance slide;
-
-    private static String basic(String user, String password) {
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    protected Properties testProperties() {
-        orthanc = OrthancProcess.start(Map.of("alice", "alice-secret", "bob", "bob-secret"));
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
-        return p;
-    }
 
     @BeforeAll
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 4, 4, 256, false);
         orthanc.upload(slide.part10());
-    }
-
-    @AfterAll
-    void stopOrthanc() {
-        orthanc.close();
     }
 
     private String url(String frames) {

@@ -8,16 +8,11 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.SlideGenerator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,30 +22,14 @@ import org.junit.jupiter.api.Test;
  * header, and forwarding headers from an untrusted peer change nothing. Each case checks what the store saw (the
  * proxy's upstream call count, and the instance still stored) as well as what the client saw.
  */
-class EdgeTest extends ProxyTestSupport {
-    private static final String ALICE = "Basic " + Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
-
-    private OrthancProcess orthanc;
+class EdgeTest extends AuthenticatingOrthancTestSupport {
     private GeneratedInstance slide;
     private String orthancId;
-
-    @Override
-    protected Properties testProperties() {
-        orthanc = OrthancProcess.start(Map.of("alice", "alice-secret"));
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
-        return p;
-    }
 
     @BeforeAll
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 2, 2, 256, false);
         orthancId = orthanc.upload(slide.part10());
-    }
-
-    @AfterAll
-    void stopOrthanc() {
-        orthanc.close();
     }
 
     private String instancePath() {

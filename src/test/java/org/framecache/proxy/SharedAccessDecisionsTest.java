@@ -4,18 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Map;
+import java.net.http.HttpResponse;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.builder.NotifyBuilder;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.SlideGenerator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -24,30 +20,18 @@ import org.junit.jupiter.api.Test;
  * at start (a search without credentials is refused) and decides per caller, so an accepted caller's frames never
  * reach an anonymous one, and an anonymous refusal never locks the accepted caller out.
  */
-class SharedAccessDecisionsTest extends ProxyTestSupport {
-    private static final String ALICE = "Basic " + Base64.getEncoder().encodeToString("alice:alice-secret".getBytes(StandardCharsets.UTF_8));
-
-    private OrthancProcess orthanc;
+class SharedAccessDecisionsTest extends AuthenticatingOrthancTestSupport {
     private GeneratedInstance slide;
 
     @Override
-    protected Properties testProperties() {
-        orthanc = OrthancProcess.start(Map.of("alice", "alice-secret"));
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
+    protected void moreProperties(Properties p) {
         p.setProperty("auth.per-caller", "false");
-        return p;
     }
 
     @BeforeAll
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 2, 2, 256, false);
         orthanc.upload(slide.part10());
-    }
-
-    @AfterAll
-    void stopOrthanc() {
-        orthanc.close();
     }
 
     @Test

@@ -253,23 +253,10 @@ public final class MultipartRelatedReader {
                 if (state == State.DONE) {
                     return null;
                 }
-                if (state == State.PREAMBLE) {
-                    int r = scanToDelimiter(null);
-                    if (r == NOT_FOUND) {
-                        throw new MalformedMultipartException("no multipart boundary found");
-                    }
-                    if (r == FOUND_END) {
-                        state = State.DONE;
-                        return null;
-                    }
-                    state = State.AT_HEADERS;
-                }
-                LinkedHashMap<String, String> headers = readHeaders();
+                LinkedHashMap<String, String> headers = nextPartHeaders();
                 if (headers == null) {
-                    state = State.DONE;
                     return null;
                 }
-                partNumber++;
                 streaming = new ContentStream(BodyPart.parseLength(headers.get("content-length")));
                 return new StreamedPart(headers, streaming);
             } catch (MalformedMultipartException e) {
@@ -408,8 +395,11 @@ public final class MultipartRelatedReader {
             throw e;
         }
 
-        /** @return the next part, or null (with state DONE) when there are no more parts */
-        private BodyPart readNextPart() throws IOException {
+        /**
+         * The next part's headers (the preamble skipped before the first), counted; null (with state DONE) when there
+         * are no more parts.
+         */
+        private LinkedHashMap<String, String> nextPartHeaders() throws IOException {
             if (state == State.PREAMBLE) {
                 int r = scanToDelimiter(null);
                 if (r == NOT_FOUND) {
@@ -427,6 +417,15 @@ public final class MultipartRelatedReader {
                 return null;
             }
             partNumber++;
+            return headers;
+        }
+
+        /** @return the next part, or null (with state DONE) when there are no more parts */
+        private BodyPart readNextPart() throws IOException {
+            LinkedHashMap<String, String> headers = nextPartHeaders();
+            if (headers == null) {
+                return null;
+            }
             long declared = BodyPart.parseLength(headers.get("content-length"));
             if (declared > maxPartBytes) {
                 throw new MalformedMultipartException("part " + partNumber + " exceeds " + maxPartBytes + " bytes");
