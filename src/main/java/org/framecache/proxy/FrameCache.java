@@ -171,6 +171,19 @@ public final class FrameCache {
         cache.putAll(entries);
     }
 
+    /** A value kept for the request's instance as a whole (e.g. its ICC profile), from any tier; null when absent. */
+    public byte[] instanceValue(FrameRequest request, String tag) {
+        return cache.getAll(List.of(instanceKey(request, tag))).get(0);
+    }
+
+    public void putInstanceValue(FrameRequest request, String tag, byte[] value) {
+        cache.putAll(Map.of(instanceKey(request, tag), value));
+    }
+
+    private String instanceKey(FrameRequest request, String tag) {
+        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":" + request.getInstance() + ":instance:" + tag;
+    }
+
     /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */
     public void write(FrameRequest instance, List<FetchedFrame> fetched) {
         Map<String, byte[]> entries = new LinkedHashMap<>();

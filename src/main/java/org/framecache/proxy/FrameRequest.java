@@ -24,6 +24,7 @@ public final class FrameRequest {
     private Representation representation;
     private List<Representation> acceptable = List.of();
     private final Representation fallback;
+    private org.framecache.proxy.image.RenderParameters renderParameters;
     private final Map<String, String> forwardHeaders;
     private final String publicBaseUrl;
     /** The HMAC fingerprint of the forwarded credentials, once computed. */
@@ -71,6 +72,20 @@ public final class FrameRequest {
 
     public Representation getRepresentation() {
         return representation;
+    }
+
+    /** What a rendered request asks to be done to each frame; null for raw frames. */
+    public org.framecache.proxy.image.RenderParameters getRenderParameters() {
+        return renderParameters;
+    }
+
+    void setRenderParameters(org.framecache.proxy.image.RenderParameters renderParameters) {
+        this.renderParameters = renderParameters;
+    }
+
+    /** Serve this instead (made by the proxy from the stored frames, or the store's own rendering). */
+    void useRepresentation(Representation chosen) {
+        representation = chosen;
     }
 
     /** Serve the stored bytes instead: they satisfy what the client asked for (same frames, one cache entry). */

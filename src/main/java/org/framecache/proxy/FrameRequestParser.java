@@ -7,11 +7,11 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
+import org.framecache.proxy.image.RenderParameters;
 import org.framecache.proxy.http.InboundMethod;
 import org.framecache.proxy.http.DicomWebPath;
 import org.framecache.proxy.http.InboundRequest;
@@ -74,13 +74,19 @@ public final class FrameRequestParser {
         return parseRendered(InboundRequest.of(exchange.getIn()));
     }
 
+    /**
+     * One or more frames rendered (PS3.18 §10.4.1.1.3): the media type from Accept, the operations from the query
+     * parameters (400 for an invalid value, before anything else is done).
+     */
     public FrameRequest parseRendered(InboundRequest in) {
         String[] path = instanceSegments(in, true);
-        if (path[3].contains(",")) {
-            throw ProxyException.badRequest("rendered retrieval takes a single frame number, not a list");
-        }
-        Representation representation = negotiator.forRendered(acceptOf(in), renderQuery(in));
-        return build(in, path, representation, null);
+        Map<String, String> query = queryParameters(in);
+        query.remove("accept");
+        RenderParameters parameters = RenderQuery.parse(query);
+        String type = negotiator.renderedType(acceptOf(in));
+        FrameRequest request = build(in, path, Representation.rendered(type, RenderQuery.canonical(parameters, type)), null);
+        request.setRenderParameters(parameters);
+        return request;
     }
 
     /**
@@ -177,15 +183,6 @@ public final class FrameRequestParser {
     private static String acceptOf(InboundRequest in) {
         String fromQuery = queryParameters(in).get("accept");
         return fromQuery != null ? fromQuery : in.header("Accept");
-    }
-
-    /** Rendered-resource query parameters other than accept, sorted, so that equal requests share a cache key. */
-    private static String renderQuery(InboundRequest in) {
-        Map<String, String> params = new TreeMap<>(queryParameters(in));
-        params.remove("accept");
-        StringBuilder query = new StringBuilder();
-        params.forEach((k, v) -> query.append(query.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
-        return query.toString();
     }
 
     private static Map<String, String> queryParameters(InboundRequest in) {

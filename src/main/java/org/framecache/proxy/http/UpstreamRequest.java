@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.RenderQuery;
 import org.framecache.proxy.Representation;
 
 /**
@@ -44,8 +45,10 @@ public final class UpstreamRequest {
         Representation rendered = request.getRepresentation().rendered()
                 ? request.getRepresentation() : request.getFallback();
         exchange.setProperty(FRAME_PROPERTY, frame);
+        // the store is asked only for what PS3.18 names (quality, viewport); the cache key keeps the whole query
+        String query = request.getRenderParameters() == null ? "" : RenderQuery.forStore(request.getRenderParameters());
         prepare(exchange, request, request.instancePath() + "/frames/" + frame + "/rendered",
-                rendered.mediaType(), rendered.query());
+                rendered.mediaType(), query);
     }
 
     /** A search for one study with no credentials at all: does the store authenticate? (auth.per-caller=false) */

@@ -1,0 +1,233 @@
+package org.framecache.proxy;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.framecache.proxy.image.FrameDecoder;
+import org.framecache.proxy.image.FrameTranscoder;
+import org.framecache.proxy.image.ImageCodecs;
+import org.framecache.proxy.image.ImageEncoder;
+import org.framecache.proxy.image.ImageOperations;
+import org.framecache.proxy.image.PixelFormat;
+import org.framecache.proxy.image.RenderParameters;
+import org.framecache.proxy.multipart.MediaType;
+
+/**
+ * Rendered frames and client-capability transcoding made by the proxy from the stored frames: decides whether the
+ * proxy can make what a request asks for (a decoder for the stored syntax works here, an encoder for the output),
+ * gets the stored frames through the same cache and in-flight claims as the raw path (the stored-frames-for-rendering
+ * route), and does the CPU work on the {@link RenderPool}. What the proxy cannot decode goes to the store's /rendered,
+ * when the store can do what was asked.
+ */
+public final class RenderedFrames {
+    /** Exchange property: the request the stored frames were fetched for, and its frames. */
+    public static final String STORED_FRAMES = "storedFrames";
+    private static final String OUTER_REQUEST = "renderedRequest";
+    private static final String OUTER_MARKERS = "renderedReplicaMarkers";
+
+    private final ImageCodecs codecs;
+    private final ImageOperations operations;
+    private final RenderPool pool;
+    private final StoredSyntaxes syntaxes;
+    private final InstanceAccess access;
+    private final IccProfiles iccProfiles;
+    private final boolean storeFallback;
+
+    public RenderedFrames(ImageCodecs codecs, ImageOperations operations, RenderPool pool, StoredSyntaxes syntaxes,
+                          InstanceAccess access, IccProfiles iccProfiles, boolean storeFallback) {
+        this.codecs = codecs;
+        this.operations = operations;
+        this.pool = pool;
+        this.syntaxes = syntaxes;
+        this.access = access;
+        this.iccProfiles = iccProfiles;
+        this.storeFallback = storeFallback;
+    }
+
+    /** True when the instance's stored syntax is not known yet: its stored frames are fetched first (they tell it). */
+    public boolean storedSyntaxUnknown(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+        return syntaxes.stored(request) == null;
+    }
+
+    /**
+     * Who makes the rendered frames: the proxy, from the stored syntax (the representation becomes "rendered from" it,
+     * its own cache key), when it decodes that syntax here and writes the media type; else the store's /rendered when
+     * switched on and able to do what was asked; else 406 with the reason.
+     */
+    public void chooseRenderer(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+        Representation asked = request.getRepresentation();
+        String stored = syntaxes.stored(request);
+        if (asked.producedByProxy()) {
+            return;
+        }
+        String why = whyProxyCannotRender(request, stored);
+        if (why == null) {
+            request.useRepresentation(asked.renderedFrom(stored));
+            return;
+        }
+        String cannot = RenderQuery.storeCannotDo(request.getRenderParameters());
+        if (!storeFallback || cannot != null || !(asked.mediaType().equals("image/jpeg") || asked.mediaType().equals("image/png"))) {
+            throw ProxyException.notAcceptable("cannot render these frames here: " + why
+                    + (cannot != null ? " (and the store's rendering cannot do " + cannot + ")" : ""));
+        }
+        // the store's own rendering, under its own key ("rendered:"), never mistaken for the proxy's
+    }
+
+    private String whyProxyCannotRender(FrameRequest request, String stored) {
+        if (stored == null) {
+            return "the instance's stored transfer syntax is not known";
+        }
+        Optional<String> noDecoder = codecs.whyNoDecoder(stored);
+        if (noDecoder.isPresent()) {
+            return noDecoder.get();
+        }
+        if (codecs.encoder(request.getRepresentation().mediaType()).isEmpty()) {
+            return "no encoder for " + request.getRepresentation().mediaType() + " works here";
+        }
+        InstanceImage image = access.image(request);
+        if (image == null || image.format() == null) {
+            return "the instance's metadata does not describe its pixels";
+        }
+        return null;
+    }
+
+    /**
+     * Raw frames in a syntax the store does not hold: true when the proxy can make them from the stored syntax (a
+     * lossless transcoder, or decoding and writing baseline JPEG).
+     */
+    public boolean canTranscode(String stored, Representation wanted) {
+        if (wanted.rendered() || wanted.isStored() || Representation.ANY_SYNTAX.equals(wanted.transferSyntax())
+                || wanted.transferSyntax().equals(stored)) {
+            return false;
+        }
+        if (codecs.transcoder(stored, wanted.transferSyntax()).isPresent()) {
+            return true;
+        }
+        return TransferSyntaxes.JPEG_BASELINE.equals(wanted.transferSyntax()) && codecs.decoder(stored).isPresent()
+                && codecs.encoder("image/jpeg").isPresent();
+    }
+
+    /** Before the stored-frames route: it works on a request for the stored bytes of the frames still missing. */
+    public void switchToStoredFrames(Exchange exchange) {
+        FrameRequest outer = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
+        FrameRequest stored = new FrameRequest(outer.getStudy(), outer.getSeries(), outer.getInstance(), outer.getMissing(),
+                Representation.stored(), null, outer.getForwardHeaders(), outer.getPublicBaseUrl());
+        stored.setCallerFingerprint(outer.getCallerFingerprint());
+        exchange.setProperty(OUTER_REQUEST, outer);
+        Object markers = exchange.removeProperty(InFlightFrames.MARKERS);
+        if (markers != null) {
+            exchange.setProperty(OUTER_MARKERS, markers);
+        }
+        exchange.setProperty(FrameRequest.PROPERTY, stored);
+    }
+
+    /**
+     * After it, whatever happened: the rendered (or transcoded) request is the exchange's again, with its replica
+     * markers and the bytes the stored frames hold counted as its own (given back when it is done).
+     */
+    public void backToRequest(Exchange exchange) {
+        FrameRequest outer = exchange.removeProperty(OUTER_REQUEST) instanceof FrameRequest r ? r : null;
+        if (outer == null) {
+            return;
+        }
+        FrameRequest stored = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
+        outer.holdBytes(stored.takeHeldBytes());
+        exchange.setProperty(STORED_FRAMES, stored);
+        exchange.setProperty(FrameRequest.PROPERTY, outer);
+        Object markers = exchange.removeProperty(OUTER_MARKERS);
+        if (markers != null) {
+            exchange.setProperty(InFlightFrames.MARKERS, markers);
+        }
+    }
+
+    /** Renders the request's missing frames from their stored frames, on the pool; the body becomes them. */
+    public List<FetchedFrame> render(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
+                                     @ExchangeProperty(STORED_FRAMES) FrameRequest stored) throws Exception {
+        Representation representation = request.getRepresentation();
+        RenderParameters parameters = request.getRenderParameters();
+        PixelFormat format = access.image(request).format();
+        byte[] sourceProfile = IccProfiles.needed(parameters) ? iccProfiles.sourceProfile(request) : null;
+        ImageEncoder encoder = codecs.encoder(representation.mediaType()).orElseThrow(() ->
+                ProxyException.notAcceptable("no encoder for " + representation.mediaType() + " works here"));
+        byte[] outputProfile = parameters.embedIccProfile() ? operations.outputIccProfile(sourceProfile, parameters) : null;
+        List<Callable<FetchedFrame>> tasks = new ArrayList<>();
+        for (int frame : request.getMissing()) {
+            CachedFrame source = storedFrame(stored, frame);
+            tasks.add(() -> {
+                BufferedImage decoded = decode(source, format, frame);
+                BufferedImage done = operations.apply(decoded, sourceProfile, parameters);
+                byte[] image = encoder.encode(done, parameters.quality(), outputProfile);
+                return new FetchedFrame(frame, representation, new CachedFrame(representation.mediaType(), image));
+            });
+        }
+        return pool.runAll(tasks);
+    }
+
+    /** Transcodes the request's missing frames from their stored frames, on the pool; the body becomes them. */
+    public List<FetchedFrame> transcode(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
+                                        @ExchangeProperty(STORED_FRAMES) FrameRequest stored) throws Exception {
+        Representation representation = request.getRepresentation();
+        String to = representation.transferSyntax();
+        String partType = representation.mediaType() + "; transfer-syntax=" + to;
+        InstanceImage image = access.image(request);
+        PixelFormat format = image == null ? null : image.format();
+        List<Callable<FetchedFrame>> tasks = new ArrayList<>();
+        for (int frame : request.getMissing()) {
+            CachedFrame source = storedFrame(stored, frame);
+            String from = syntaxOf(source);
+            Optional<FrameTranscoder> lossless = codecs.transcoder(from, to);
+            tasks.add(() -> {
+                byte[] bytes;
+                if (lossless.isPresent()) {
+                    bytes = lossless.get().transcode(source.bytes());
+                } else {
+                    ImageEncoder jpeg = codecs.encoder("image/jpeg").orElseThrow(() ->
+                            ProxyException.notAcceptable("no JPEG encoder works here"));
+                    bytes = jpeg.encode(decode(source, format, frame), RenderQuery.DEFAULT_QUALITY, null);
+                }
+                return new FetchedFrame(frame, representation, new CachedFrame(partType, bytes));
+            });
+        }
+        return pool.runAll(tasks);
+    }
+
+    private static CachedFrame storedFrame(FrameRequest stored, int frame) {
+        CachedFrame source = stored == null ? null : stored.get(frame);
+        if (source == null) {
+            throw new ProxyException(502, "the stored frame " + frame + " was not at hand to render");
+        }
+        return source;
+    }
+
+    private BufferedImage decode(CachedFrame source, PixelFormat format, int frame) {
+        String syntax = syntaxOf(source);
+        FrameDecoder decoder = codecs.decoder(syntax).orElseThrow(() -> ProxyException.notAcceptable(
+                "cannot decode frames stored as " + syntax + " here: " + codecs.whyNoDecoder(syntax).orElse("")));
+        if (format == null) {
+            throw new ProxyException(502, "the instance's metadata does not describe its pixels");
+        }
+        try {
+            return decoder.decode(source.bytes(), format);
+        } catch (IOException | RuntimeException e) {
+            throw new ProxyException(502, "the stored frame " + frame + " could not be decoded: " + e.getMessage());
+        }
+    }
+
+    private static String syntaxOf(CachedFrame frame) {
+        String syntax = MediaType.parse(frame.contentType()).parameter("transfer-syntax");
+        if (syntax == null) {
+            throw new ProxyException(502, "the stored frame names no transfer syntax");
+        }
+        return syntax;
+    }
+
+    public RenderPool getPool() {
+        return pool;
+    }
+}
