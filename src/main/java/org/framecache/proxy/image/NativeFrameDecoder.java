@@ -27,6 +27,15 @@ public final class NativeFrameDecoder implements FrameDecoder {
         return Optional.empty();
     }
 
+    /** whether frames of this layout are decoded here (what {@link #decode} refuses otherwise) */
+    public boolean decodes(PixelFormat p) {
+        String photometric = p.photometric() == null ? "" : p.photometric();
+        return p.samplesPerPixel() == 1 && (p.bitsAllocated() == 8 || p.bitsAllocated() == 16)
+                && photometric.startsWith("MONOCHROME")
+                || p.samplesPerPixel() == 3 && p.bitsAllocated() == 8
+                && ("RGB".equals(photometric) || "YBR_FULL".equals(photometric));
+    }
+
     @Override
     public BufferedImage decode(byte[] frame, PixelFormat p) throws IOException {
         if (p == null) {
