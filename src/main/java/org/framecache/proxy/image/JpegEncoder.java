@@ -1,6 +1,5 @@
 package org.framecache.proxy.image;
 
-import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,7 +23,7 @@ import org.w3c.dom.Node;
  * image/jpeg with the JDK's JPEG writer: baseline, JFIF, no chroma subsampling (4:4:4, as the reference proxy writes
  * with PIL's {@code subsampling=0}), quantisation tables scaled from the ITU T.81 Annex K tables exactly as libjpeg's
  * {@code jpeg_set_quality} scales them (so quality q here gives the same tables as PIL or libjpeg at q), and the ICC
- * profile, if any, in APP2 ICC_PROFILE segments.
+ * profile, if any, byte for byte in APP2 ICC_PROFILE segments.
  */
 public final class JpegEncoder implements ImageEncoder {
     private static final String FORMAT = "javax_imageio_jpeg_image_1.0";
@@ -45,10 +44,12 @@ public final class JpegEncoder implements ImageEncoder {
         if (writer == null) {
             throw new IOException("this JDK has no ImageIO JPEG writer");
         }
-        ICC_Profile profile = iccProfile == null ? null : IccProfiles.parse(iccProfile);
+        if (iccProfile != null) {
+            IccProfiles.parse(iccProfile); // refuses what is not a profile
+        }
         ImageWriteParam param = writer.getDefaultWriteParam();
         IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
-        shape(metadata, Math.max(1, Math.min(100, quality)), profile);
+        shape(metadata, Math.max(1, Math.min(100, quality)));
         ByteArrayOutputStream out = new ByteArrayOutputStream(image.getWidth() * image.getHeight() / 4 + 1024);
         try (ImageOutputStream ios = ImageIO.createImageOutputStream(out)) {
             writer.setOutput(ios);
@@ -56,18 +57,45 @@ public final class JpegEncoder implements ImageEncoder {
         } finally {
             writer.dispose();
         }
+        return iccProfile == null ? out.toByteArray() : withIccProfile(out.toByteArray(), iccProfile);
+    }
+
+    /**
+     * The profile's own bytes in APP2 "ICC_PROFILE" segments (ICC.1 Annex B.4) after the JFIF APP0 segment. Not through
+     * the writer's {@code app2ICC} node: the JDK writes the profile as LittleCMS re-serialises it, not as given.
+     */
+    static byte[] withIccProfile(byte[] jpeg, byte[] icc) throws IOException {
+        int at = 2;
+        if (jpeg.length > 6 && (jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
+            at = 4 + ((jpeg[4] & 0xFF) << 8 | jpeg[5] & 0xFF);
+        }
+        int chunk = 65_519;
+        int count = (icc.length + chunk - 1) / chunk;
+        if (count > 255) {
+            throw new IOException("an ICC profile of " + icc.length + " bytes does not fit in a JPEG");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + icc.length + 18 * count);
+        out.write(jpeg, 0, at);
+        for (int i = 0; i < count; i++) {
+            int from = i * chunk;
+            int length = Math.min(chunk, icc.length - from);
+            int segment = 2 + 12 + 2 + length;
+            out.write(0xFF);
+            out.write(0xE2);
+            out.write(segment >> 8);
+            out.write(segment);
+            out.writeBytes("ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(i + 1);
+            out.write(count);
+            out.write(icc, from, length);
+        }
+        out.write(jpeg, at, jpeg.length - at);
         return out.toByteArray();
     }
 
-    private static void shape(IIOMetadata metadata, int quality, ICC_Profile profile) throws IIOInvalidTreeException {
+    private static void shape(IIOMetadata metadata, int quality) throws IIOInvalidTreeException {
         IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(FORMAT);
         for (Node n = root.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n.getNodeName().equals("JPEGvariety") && profile != null) {
-                IIOMetadataNode jfif = (IIOMetadataNode) n.getFirstChild();
-                IIOMetadataNode icc = new IIOMetadataNode("app2ICC");
-                icc.setUserObject(profile);
-                jfif.appendChild(icc);
-            }
             if (!n.getNodeName().equals("markerSequence")) {
                 continue;
             }
