@@ -65,7 +65,7 @@ public final class IccProfiles {
     }
 
     /** The store path of the profile's bulk data: under the store's DICOMweb root and this instance only; else 502. */
-    public String bulkDataPath(FrameRequest request) {
+    public String bulkDataPath(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         String uri = access.image(request).iccBulkDataUri();
         String path;
         try {

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "400dd13afd35e2f1ee6cd37dd4fc2bf577521bd382d3cd28e89664ea3e5847e7";
+    static final String FINGERPRINT = "57e612b0d0c90cb5e23448d1eda3e449ff1e310fec62eb3d092977b75aa99a68";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

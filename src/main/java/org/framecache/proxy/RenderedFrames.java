@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiPredicate;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -98,19 +99,21 @@ public final class RenderedFrames {
     }
 
     /**
-     * Raw frames in a syntax the store does not hold: true when the proxy can make them from the stored syntax (a
-     * lossless transcoder, or decoding and writing baseline JPEG).
+     * Raw frames in a syntax the store does not hold: (stored syntax, wanted) → the proxy can make them from the stored
+     * frames (a lossless transcoder, or decoding and writing baseline JPEG).
      */
-    public boolean canTranscode(String stored, Representation wanted) {
-        if (wanted.rendered() || wanted.isStored() || Representation.ANY_SYNTAX.equals(wanted.transferSyntax())
-                || wanted.transferSyntax().equals(stored)) {
-            return false;
-        }
-        if (codecs.transcoder(stored, wanted.transferSyntax()).isPresent()) {
-            return true;
-        }
-        return TransferSyntaxes.JPEG_BASELINE.equals(wanted.transferSyntax()) && codecs.decoder(stored).isPresent()
-                && codecs.encoder("image/jpeg").isPresent();
+    public static BiPredicate<String, Representation> transcodable(ImageCodecs codecs) {
+        return (stored, wanted) -> {
+            if (wanted.rendered() || wanted.isStored() || wanted.producedByProxy()
+                    || Representation.ANY_SYNTAX.equals(wanted.transferSyntax()) || wanted.transferSyntax().equals(stored)) {
+                return false;
+            }
+            if (codecs.transcoder(stored, wanted.transferSyntax()).isPresent()) {
+                return true;
+            }
+            return TransferSyntaxes.JPEG_BASELINE.equals(wanted.transferSyntax()) && codecs.decoder(stored).isPresent()
+                    && codecs.encoder("image/jpeg").isPresent();
+        };
     }
 
     /** Before the stored-frames route: it works on a request for the stored bytes of the frames still missing. */

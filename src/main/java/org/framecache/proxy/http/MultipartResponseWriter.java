@@ -144,8 +144,11 @@ public final class MultipartResponseWriter {
         respond(exchange.getMessage(), rendered(UpstreamRequest.frameRequest(exchange)), false);
     }
 
-    /** The single image of a rendered request, as found (no copy). */
+    /** One frame: the image as found (no copy); several: multipart/related, a part per frame (PS3.18 §8.7.4, §10.4.3). */
     public Answer rendered(FrameRequest request) {
+        if (request.getFrames().length > 1) {
+            return frames(request);
+        }
         CachedFrame frame = request.get(request.getFrames()[0]);
         return new Answer(frame.contentType(), new ByteBuffer[] {frame.buffer()});
     }

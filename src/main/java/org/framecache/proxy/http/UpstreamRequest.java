@@ -51,6 +51,16 @@ public final class UpstreamRequest {
                 rendered.mediaType(), query);
     }
 
+    /**
+     * Bulk data of the request's instance (e.g. its ICC profile) at the store path in exchange property
+     * {@code bulkDataPath}, checked to lie under the instance before (PS3.18 §8.6.1.2).
+     */
+    public void bulkData(Exchange exchange) {
+        FrameRequest request = frameRequest(exchange);
+        String path = exchange.getProperty("bulkDataPath", String.class);
+        prepare(exchange, request, path, "multipart/related; type=\"application/octet-stream\"", "");
+    }
+
     /** A search for one study with no credentials at all: does the store authenticate? (auth.per-caller=false) */
     public void anonymousSearch(Exchange exchange) {
         Message message = exchange.getIn();
