@@ -159,6 +159,15 @@ public final class RenderedFrames {
         ImageEncoder encoder = codecs.encoder(representation.mediaType()).orElseThrow(() ->
                 ProxyException.notAcceptable("no encoder for " + representation.mediaType() + " works here"));
         byte[] outputProfile = parameters.embedIccProfile() ? operations.outputIccProfile(sourceProfile, parameters) : null;
+        if (storedJpegAsItIs(request, sourceProfile)) {
+            // nothing to do to a baseline JPEG asked as JPEG: the stored image itself (no decode, no second loss)
+            List<FetchedFrame> frames = new ArrayList<>();
+            for (int frame : request.getMissing()) {
+                frames.add(new FetchedFrame(frame, representation,
+                        new CachedFrame(representation.mediaType(), storedFrame(stored, frame).bytes())));
+            }
+            return frames;
+        }
         List<Callable<FetchedFrame>> tasks = new ArrayList<>();
         for (int frame : request.getMissing()) {
             CachedFrame source = storedFrame(stored, frame);
@@ -170,6 +179,18 @@ public final class RenderedFrames {
             });
         }
         return pool.runAll(tasks);
+    }
+
+    /**
+     * True when the rendering changes nothing in a baseline JPEG: JPEG out at the default quality, no downsampling, no
+     * viewport, no colour transform, and no profile to embed (the instance has none).
+     */
+    private static boolean storedJpegAsItIs(FrameRequest request, byte[] sourceProfile) {
+        RenderParameters p = request.getRenderParameters();
+        return TransferSyntaxes.JPEG_BASELINE.equals(request.getRepresentation().source())
+                && "image/jpeg".equals(request.getRepresentation().mediaType()) && p.quality() == RenderQuery.DEFAULT_QUALITY
+                && p.downsample() == 1 && p.viewport() == null && p.iccProfile() == RenderParameters.IccProfile.NO
+                && (!p.embedIccProfile() || sourceProfile == null);
     }
 
     /** Transcodes the request's missing frames from their stored frames, on the pool; the body becomes them. */
