@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "57e612b0d0c90cb5e23448d1eda3e449ff1e310fec62eb3d092977b75aa99a68";
+    static final String FINGERPRINT = "488404bfeb6c7dfe96bb9598356fb8ae5418f184ee5e4abc776cccceb66fe629";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

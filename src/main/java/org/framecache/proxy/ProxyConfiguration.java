@@ -319,12 +319,12 @@ public class ProxyConfiguration implements CamelConfiguration {
         RenderPool renderPool = new RenderPool(renderThreads > 0 ? renderThreads : Runtime.getRuntime().availableProcessors(),
                 renderQueue, renderDeadlineMillis);
         registry.bind("renderPool", renderPool);
-        IccProfiles iccProfiles = new IccProfiles(access, frameCache, storeIdentity, maxIccBytes, ttl);
-        registry.bind("iccProfiles", iccProfiles);
+        SourceIccProfiles sourceIccProfiles = new SourceIccProfiles(access, frameCache, storeIdentity, maxIccBytes, ttl);
+        registry.bind("sourceIccProfiles", sourceIccProfiles);
         StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl, RenderedFrames.transcodable(imageCodecs()));
         registry.bind("storedSyntaxes", storedSyntaxes);
         RenderedFrames renderedFrames = new RenderedFrames(imageCodecs(), new ImageOperations(), renderPool, storedSyntaxes,
-                access, iccProfiles, renderedFallback);
+                access, sourceIccProfiles, renderedFallback);
         registry.bind("renderedFrames", renderedFrames);
         InstancePrefetcher prefetcher = new InstancePrefetcher(frameCache, access, storedSyntaxes,
                 context.createProducerTemplate(), list(supportedSyntaxes), prefetchEnabled ? prefetchMinFrames : Integer.MAX_VALUE,

@@ -37,17 +37,17 @@ public final class RenderedFrames {
     private final RenderPool pool;
     private final StoredSyntaxes syntaxes;
     private final InstanceAccess access;
-    private final IccProfiles iccProfiles;
+    private final SourceIccProfiles sourceIccProfiles;
     private final boolean storeFallback;
 
     public RenderedFrames(ImageCodecs codecs, ImageOperations operations, RenderPool pool, StoredSyntaxes syntaxes,
-                          InstanceAccess access, IccProfiles iccProfiles, boolean storeFallback) {
+                          InstanceAccess access, SourceIccProfiles sourceIccProfiles, boolean storeFallback) {
         this.codecs = codecs;
         this.operations = operations;
         this.pool = pool;
         this.syntaxes = syntaxes;
         this.access = access;
-        this.iccProfiles = iccProfiles;
+        this.sourceIccProfiles = sourceIccProfiles;
         this.storeFallback = storeFallback;
     }
 
@@ -155,11 +155,11 @@ public final class RenderedFrames {
         Representation representation = request.getRepresentation();
         RenderParameters parameters = request.getRenderParameters();
         PixelFormat format = access.image(request).format();
-        byte[] sourceProfile = IccProfiles.needed(parameters) ? iccProfiles.sourceProfile(request) : null;
+        byte[] sourceProfile = SourceIccProfiles.needed(parameters) ? sourceIccProfiles.sourceProfile(request) : null;
         ImageEncoder encoder = codecs.encoder(representation.mediaType()).orElseThrow(() ->
                 ProxyException.notAcceptable("no encoder for " + representation.mediaType() + " works here"));
         byte[] outputProfile = parameters.embedIccProfile() ? operations.outputIccProfile(sourceProfile, parameters) : null;
-        if (storedJpegAsItIs(request, sourceProfile)) {
+        if (storedJpegAsItIs(request)) {
             // nothing to do to a baseline JPEG asked as JPEG: the stored image itself (no decode, no second loss)
             List<FetchedFrame> frames = new ArrayList<>();
             for (int frame : request.getMissing()) {
@@ -173,7 +173,14 @@ public final class RenderedFrames {
             CachedFrame source = storedFrame(stored, frame);
             tasks.add(() -> {
                 BufferedImage decoded = decode(source, format, frame);
-                BufferedImage done = operations.apply(decoded, sourceProfile, parameters);
+                BufferedImage done;
+                try {
+                    done = operations.apply(decoded, sourceProfile, parameters);
+                } catch (IllegalArgumentException e) {
+                    throw ProxyException.badRequest(e.getMessage()); // e.g. a viewport region outside the frame
+                } catch (java.io.UncheckedIOException e) {
+                    throw new ProxyException(502, "the instance's ICC profile cannot be used: " + e.getMessage());
+                }
                 byte[] image = encoder.encode(done, parameters.quality(), outputProfile);
                 return new FetchedFrame(frame, representation, new CachedFrame(representation.mediaType(), image));
             });
@@ -183,14 +190,13 @@ public final class RenderedFrames {
 
     /**
      * True when the rendering changes nothing in a baseline JPEG: JPEG out at the default quality, no downsampling, no
-     * viewport, no colour transform, and no profile to embed (the instance has none).
+     * viewport, no colour transform (iccprofile=no: nothing embedded either).
      */
-    private static boolean storedJpegAsItIs(FrameRequest request, byte[] sourceProfile) {
+    private static boolean storedJpegAsItIs(FrameRequest request) {
         RenderParameters p = request.getRenderParameters();
         return TransferSyntaxes.JPEG_BASELINE.equals(request.getRepresentation().source())
                 && "image/jpeg".equals(request.getRepresentation().mediaType()) && p.quality() == RenderQuery.DEFAULT_QUALITY
-                && p.downsample() == 1 && p.viewport() == null && p.iccProfile() == RenderParameters.IccProfile.NO
-                && (!p.embedIccProfile() || sourceProfile == null);
+                && p.downsample() == 1 && p.viewport() == null && p.iccProfile() == RenderParameters.IccProfile.NO;
     }
 
     /** Transcodes the request's missing frames from their stored frames, on the pool; the body becomes them. */

@@ -22,14 +22,14 @@ import org.framecache.proxy.multipart.MultipartRelatedReader;
  * first), only under the store's own DICOMweb root and the instance's own path, at most render.max-icc-bytes. Kept in
  * process and in the frame cache (an entry per instance), so replicas and restarts fetch it once.
  */
-public final class IccProfiles {
+public final class SourceIccProfiles {
     private final InstanceAccess access;
     private final FrameCache cache;
     private final String upstreamPath;
     private final int maxBytes;
     private final Cache<String, byte[]> profiles;
 
-    public IccProfiles(InstanceAccess access, FrameCache cache, String upstreamUrl, int maxBytes, Duration ttl) {
+    public SourceIccProfiles(InstanceAccess access, FrameCache cache, String upstreamUrl, int maxBytes, Duration ttl) {
         this.access = access;
         this.cache = cache;
         String path = upstreamUrl.contains("://") ? URI.create(upstreamUrl).getRawPath() : "";
@@ -39,9 +39,12 @@ public final class IccProfiles {
                 .<String, byte[]>weigher((k, v) -> v.length + 64).expireAfterWrite(ttl).build();
     }
 
-    /** True when this rendering uses the source profile (a transform, or one to embed). */
+    /**
+     * True when this rendering uses the source profile: a transform from it, or (iccprofile=yes) the profile to embed;
+     * iccprofile=no leaves the pixels as stored and embeds nothing.
+     */
     static boolean needed(RenderParameters p) {
-        return p != null && (p.iccProfile() != RenderParameters.IccProfile.NO || p.embedIccProfile());
+        return p != null && p.iccProfile() != RenderParameters.IccProfile.NO;
     }
 
     /**
