@@ -390,6 +390,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         }
         ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache, access, accessLog);
         ProxyMetrics.bindPrefetch(meters, prefetcher);
+        ProxyMetrics.bindRenderPool(meters, renderPool);
         ProxyMetrics.bindInProcessHits(meters, hits);
         ProxyMetrics.bindInFlightBytes(meters, inFlightBytes());
         if (health != null) {
