@@ -53,7 +53,12 @@ public final class RenderedFrames {
 
     /** True when the instance's stored syntax is not known yet: its stored frames are fetched first (they tell it). */
     public boolean storedSyntaxUnknown(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
-        return syntaxes.stored(request) == null;
+        return syntaxes.stored(request) == null && !syntaxes.probed(request);
+    }
+
+    /** The stored frames could not be taken: not tried again for this instance while that is remembered. */
+    public void storedFramesUnusable(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+        syntaxes.markProbed(request);
     }
 
     /**

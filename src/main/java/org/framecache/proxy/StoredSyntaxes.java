@@ -109,6 +109,16 @@ public final class StoredSyntaxes {
         }
     }
 
+    /** Remembers that the instance's stored frames were tried and taught nothing (not tried again for the TTL). */
+    public void markProbed(FrameRequest request) {
+        probed.put(request.instancePath(), Boolean.TRUE);
+    }
+
+    /** True when the instance was probed already (whatever that taught). */
+    public boolean probed(FrameRequest request) {
+        return probed.getIfPresent(request.instancePath()) != null;
+    }
+
     /** The instance's stored syntax, when known. */
     public String stored(FrameRequest request) {
         return syntaxes.getIfPresent(request.instancePath());

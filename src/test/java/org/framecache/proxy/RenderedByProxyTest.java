@@ -37,6 +37,7 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
 
     private GeneratedInstance jpegSlide;
     private GeneratedInstance nativeSlide;
+    private GeneratedInstance implicitSlide;
 
     @BeforeAll
     void uploadSlides() {
@@ -45,6 +46,24 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
         ORTHANC.upload(jpegSlide.part10());
         nativeSlide = SlideGenerator.nativeInstance(study, SlideGenerator.newUid(), 6, 64, 96, true);
         ORTHANC.upload(nativeSlide.part10());
+        implicitSlide = SlideGenerator.nativeInstance(study, SlideGenerator.newUid(), 2, 32, 32, false);
+        ORTHANC.upload(implicitSlide.part10());
+    }
+
+    @Test
+    void framesStoredInASyntaxTheProxyDoesNotTakeAreRenderedByTheStore() throws Exception {
+        // Implicit VR Little Endian is outside proxy.supported-transfer-syntaxes: the store's /rendered, once per frame
+        long storeRendered = upstreamCalls().getRenderedCalls();
+        HttpResponse<byte[]> first = get(rendered(implicitSlide, "1", ""));
+        assertEquals(200, first.statusCode(), new String(first.body()));
+        assertEquals("image/jpeg", first.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(storeRendered + 1, upstreamCalls().getRenderedCalls());
+        long raw = upstreamCalls().getRawFrameCalls();
+        assertEquals(200, get(rendered(implicitSlide, "2", "")).statusCode());
+        assertEquals(raw, upstreamCalls().getRawFrameCalls(), "the stored frames are not tried again");
+        HttpResponse<byte[]> downsampled = get(rendered(implicitSlide, "2", "downsample=2"));
+        assertEquals(406, downsampled.statusCode(), "the store cannot downsample");
+        assertTrue(new String(downsampled.body()).contains("downsample"), new String(downsampled.body()));
     }
 
     private String url(GeneratedInstance instance, String frames) {
