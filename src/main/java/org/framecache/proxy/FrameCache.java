@@ -164,6 +164,10 @@ public final class FrameCache {
             entries.put(key(request, frame.frame(), frame.representation()), value);
             // the request serves the bytes now cached, not the part they were copied from: one copy of each frame
             request.put(frame.frame(), CachedFrame.decode(value));
+            if (frame.representation().producedByProxy()) {
+                request.countProduced(); // made here from stored frames: no store call of its own
+                continue;
+            }
             boolean fallback = frame.representation().rendered() && !request.getRepresentation().rendered();
             (fallback ? fetchedRendered : fetchedRaw).increment();
             request.countFetched(fallback);

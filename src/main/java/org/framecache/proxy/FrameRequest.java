@@ -36,6 +36,8 @@ public final class FrameRequest {
     private int fromStore;
     private int fromFallback;
     private int fromOthers;
+    /** Frames rendered or transcoded here from stored frames. */
+    private int fromProxy;
     /** Bytes of the store's answer parts read so far (counted against proxy.max-answer-bytes). */
     private long fetchedBytes;
     /** Bytes counted in {@link InFlightBytes} for this request, given back when it is done. */
@@ -184,6 +186,10 @@ public final class FrameRequest {
         }
     }
 
+    void countProduced() {
+        fromProxy++;
+    }
+
     void countFromOthers() {
         fromOthers++;
     }
@@ -194,12 +200,17 @@ public final class FrameRequest {
     }
 
     /**
-     * Where this request's frames came from: "cache", "upstream", "coalesced", or "mixed"; "rendered-fallback" whenever
+     * Where this request's frames came from: "cache", "upstream", "coalesced", or "mixed"; "rendered" or "transcoded"
+     * when any was made by the proxy from stored frames; "rendered-fallback" whenever
      * any frame of a raw request is the store's rendered substitute (the answer says so, and the log).
      */
     public String getTier() {
         if (fromFallback > 0) {
             return "rendered-fallback";
+        }
+        if (fromProxy > 0) {
+            // made here from stored frames (cached or fetched for it): "rendered" or "transcoded"
+            return representation.rendered() ? "rendered" : "transcoded";
         }
         int kinds = (fromCache > 0 ? 1 : 0) + (fromStore > 0 ? 1 : 0) + (fromFallback > 0 ? 1 : 0) + (fromOthers > 0 ? 1 : 0);
         if (kinds != 1) {

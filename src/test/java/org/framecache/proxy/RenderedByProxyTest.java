@@ -102,11 +102,14 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
         assertEquals(raw + 1, upstreamCalls().getRawFrameCalls(), "one raw fetch of the stored frame, shared by all three");
         assertEquals(storeRendered, upstreamCalls().getRenderedCalls(), "the store's /rendered is never asked");
 
-        // repeats are cache hits: same bytes, no call at all
+        // repeats are cache hits: same bytes, no call at all, answered before the route (in-process hits)
         long total = upstreamCalls().getTotal();
+        InProcessHits hits = context.getRegistry().lookupByNameAndType("inProcessHits", InProcessHits.class);
+        long answeredBefore = hits.getAnswered();
         assertArrayEquals(jpeg.body(), get(rendered(jpegSlide, "3", "")).body());
         assertArrayEquals(png.body(), get(rendered(jpegSlide, "3", ""), "Accept", "image/png").body());
         assertEquals(total, upstreamCalls().getTotal());
+        assertEquals(answeredBefore + 2, hits.getAnswered(), "warm rendered tiles never enter the route");
     }
 
     @Test
