@@ -54,9 +54,9 @@ class RenderPoolBusyTest extends SharedOrthancTestSupport {
             }
         };
         Future<?> running = pool.submit(blocking);
+        assertTrue(started.await(10, TimeUnit.SECONDS), "the thread took the first task: the queue is empty again");
         Future<?> queued = pool.submit(blocking);
         try {
-            assertTrue(started.await(10, TimeUnit.SECONDS));
             assertThrows(RejectedExecutionException.class, () -> pool.submit(() -> { }), "one thread, one queued: full");
 
             HttpResponse<byte[]> busy = get(url);

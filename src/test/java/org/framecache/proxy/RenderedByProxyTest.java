@@ -157,6 +157,7 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
         assertEquals(2, parts.size());
         for (int i = 0; i < 2; i++) {
             assertEquals("image/png", parts.get(i).contentType());
+            assertTrue(parts.get(i).headers().get("content-location").endsWith("/frames/" + (5 + i) + "/rendered"));
             assertTrue(psnr(image(jpegSlide.frames().get(4 + i)), image(parts.get(i).content())) >= 40);
         }
     }
