@@ -39,14 +39,23 @@ public final class RenderPool implements AutoCloseable {
     }
 
     /**
-     * Runs every task on the pool and returns their results in order; 503 (Retry-After: 1) when the pool cannot take
-     * them all now (none of them then runs), 504 past the deadline.
+     * Runs every task on the pool and returns their results in order. A request takes at most as many places in the
+     * pool as it has threads (its tasks are shared among that many batches), so a long frame list needs no larger queue;
+     * 503 (Retry-After: 1) when the pool cannot take them now (none of them then runs), 504 past the deadline.
      */
     public <T> List<T> runAll(List<Callable<T>> tasks) throws Exception {
-        List<Future<T>> futures = new ArrayList<>(tasks.size());
+        int batches = Math.min(tasks.size(), executor.getMaximumPoolSize());
+        List<Future<List<T>>> futures = new ArrayList<>(batches);
         try {
-            for (Callable<T> task : tasks) {
-                futures.add(executor.submit(task));
+            for (int b = 0; b < batches; b++) {
+                int first = b;
+                futures.add(executor.submit(() -> {
+                    List<T> results = new ArrayList<>();
+                    for (int i = first; i < tasks.size(); i += batches) {
+                        results.add(tasks.get(i).call());
+                    }
+                    return results;
+                }));
             }
         } catch (RejectedExecutionException full) {
             futures.forEach(f -> f.cancel(true));
@@ -55,10 +64,10 @@ public final class RenderPool implements AutoCloseable {
                     + " try again shortly", 1);
         }
         long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMillis);
-        List<T> results = new ArrayList<>(tasks.size());
+        List<List<T>> done = new ArrayList<>(batches);
         try {
-            for (Future<T> future : futures) {
-                results.add(future.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
+            for (Future<List<T>> future : futures) {
+                done.add(future.get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS));
             }
         } catch (TimeoutException e) {
             futures.forEach(f -> f.cancel(true));
@@ -70,6 +79,10 @@ public final class RenderPool implements AutoCloseable {
             futures.forEach(f -> f.cancel(true));
             Thread.currentThread().interrupt();
             throw new ProxyException(503, "interrupted while rendering");
+        }
+        List<T> results = new ArrayList<>(tasks.size());
+        for (int i = 0; i < tasks.size(); i++) {
+            results.add(done.get(i % batches).get(i / batches));
         }
         rendered.add(results.size());
         return results;

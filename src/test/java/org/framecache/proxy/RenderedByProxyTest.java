@@ -13,6 +13,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
 
@@ -38,6 +39,8 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
     private GeneratedInstance jpegSlide;
     private GeneratedInstance nativeSlide;
     private GeneratedInstance implicitSlide;
+    /** For the long frame list alone: it caches every frame of its instance. */
+    private GeneratedInstance listSlide;
 
     @BeforeAll
     void uploadSlides() {
@@ -46,6 +49,8 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
         ORTHANC.upload(jpegSlide.part10());
         nativeSlide = SlideGenerator.nativeInstance(study, SlideGenerator.newUid(), 6, 64, 96, true);
         ORTHANC.upload(nativeSlide.part10());
+        listSlide = SlideGenerator.jpegWsi(study, SlideGenerator.newUid(), 4, 4, 64, true);
+        ORTHANC.upload(listSlide.part10());
         implicitSlide = SlideGenerator.nativeInstance(study, SlideGenerator.newUid(), 2, 32, 32, false);
         ORTHANC.upload(implicitSlide.part10());
     }
@@ -160,6 +165,18 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
             assertTrue(parts.get(i).headers().get("content-location").endsWith("/frames/" + (5 + i) + "/rendered"));
             assertTrue(psnr(image(jpegSlide.frames().get(4 + i)), image(parts.get(i).content())) >= 40);
         }
+    }
+
+    @Test
+    void aLongFrameListNeedsNoLargerPoolAndARegionOutsideTheFrameIs400() throws Exception {
+        String all = String.join(",", IntStream.rangeClosed(1, 16).mapToObj(Integer::toString).toList());
+        HttpResponse<byte[]> response = get(rendered(listSlide, all, "quality=60"));
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        assertEquals(16, parts(response).size());
+
+        HttpResponse<byte[]> outside = get(rendered(listSlide, "1", "viewport=64,64,50,50,100,100"));
+        assertEquals(400, outside.statusCode());
+        assertTrue(new String(outside.body()).contains("viewport"), new String(outside.body()));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
