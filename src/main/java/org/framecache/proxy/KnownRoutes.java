@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "b47318a0577fc45a94d30a01b1fe2d2197b07284bd9144a06f1dc2c2627f5520";
+    static final String FINGERPRINT = "81eba3175c34e2f7c23fad6b8dcd7f3e16cdea6298b76895fc280b1a5aa2ee59";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {
