@@ -25,6 +25,9 @@ public final class FrameRequest {
     private List<Representation> acceptable = List.of();
     private final Representation fallback;
     private org.framecache.proxy.image.RenderParameters renderParameters;
+    /** Raw frames of a virtual level (downsample=N on frames): asked by the client, then its geometry once known. */
+    private boolean virtualLevelAsked;
+    private VirtualLevel virtualLevel;
     private final Map<String, String> forwardHeaders;
     private final String publicBaseUrl;
     /** The HMAC fingerprint of the forwarded credentials, once computed. */
@@ -83,6 +86,25 @@ public final class FrameRequest {
 
     void setRenderParameters(org.framecache.proxy.image.RenderParameters renderParameters) {
         this.renderParameters = renderParameters;
+    }
+
+    /** True when the client asked raw frames of a virtual pyramid level (downsample=N, N of 2 or more). */
+    public boolean isVirtualLevelAsked() {
+        return virtualLevelAsked;
+    }
+
+    void askVirtualLevel(org.framecache.proxy.image.RenderParameters parameters) {
+        this.renderParameters = parameters;
+        this.virtualLevelAsked = true;
+    }
+
+    /** The virtual level's geometry, once chosen; null for frames of the stored level. */
+    public VirtualLevel getVirtualLevel() {
+        return virtualLevel;
+    }
+
+    void setVirtualLevel(VirtualLevel level) {
+        this.virtualLevel = level;
     }
 
     /** Serve this instead (made by the proxy from the stored frames, or the store's own rendering). */

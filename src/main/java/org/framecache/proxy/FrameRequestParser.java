@@ -65,6 +65,9 @@ public final class FrameRequestParser {
         FramesAccept accept = framesAccept(acceptOf(in));
         FrameRequest request = build(in, path, accept.representation(), accept.fallback());
         request.setAcceptable(accept.acceptable());
+        if (in.rawQuery() != null && !in.rawQuery().isEmpty()) {
+            virtualLevel(request, queryParameters(in));
+        }
         return request;
     }
 
@@ -72,6 +75,26 @@ public final class FrameRequestParser {
     public FrameRequest parseRendered(Exchange exchange) {
         InboundMethod.remember(exchange);
         return parseRendered(InboundRequest.of(exchange.getIn()));
+    }
+
+    /**
+     * Raw frames of a virtual pyramid level (the reference proxy's {@code downsample} on frames, with
+     * {@code interpolation} and, for JPEG frames made, {@code quality}); other query parameters mean nothing here.
+     */
+    private static void virtualLevel(FrameRequest request, Map<String, String> query) {
+        Map<String, String> operations = new LinkedHashMap<>();
+        query.forEach((name, value) -> {
+            String key = name.strip().toLowerCase(java.util.Locale.ROOT);
+            if (key.equals("downsample") || key.equals("interpolation") || key.equals("quality")) {
+                operations.put(key, value);
+            }
+        });
+        if (operations.containsKey("downsample")) {
+            RenderParameters parameters = RenderQuery.parse(operations);
+            if (parameters.downsample() > 1) {
+                request.askVirtualLevel(parameters);
+            }
+        }
     }
 
     /**

@@ -438,7 +438,11 @@ public final class InstanceAccess {
             }
             String[] profile = icc[0] != null || icc[1] != null ? icc : opticalPathIcc;
             byte[] inline = profile[0] == null ? null : java.util.Base64.getMimeDecoder().decode(profile[0]);
-            return new Shape(frames, bytes, new InstanceImage(pixelFormat(values, pixel), inline, profile[1]));
+            long totalColumns = values.containsKey("00480006") ? Long.parseLong(values.get("00480006")) : 0;
+            long totalRows = values.containsKey("00480007") ? Long.parseLong(values.get("00480007")) : 0;
+            boolean tiledFull = "TILED_FULL".equals(values.get("00209311"));
+            return new Shape(frames, bytes, new InstanceImage(pixelFormat(values, pixel), inline, profile[1], totalColumns,
+                    totalRows, tiledFull));
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
             throw new ProxyException(502, "the store's metadata could not be read: " + e.getMessage());
         }
@@ -508,8 +512,12 @@ public final class InstanceAccess {
 
     private static final String ICC_PROFILE = "00282000";
     private static final String OPTICAL_PATH_SEQUENCE = "00480105";
-    /** BitsStored, PhotometricInterpretation, PlanarConfiguration, PixelRepresentation. */
-    private static final List<String> FORMAT_TAGS = List.of("00280101", "00280004", "00280006", "00280103");
+    /**
+     * BitsStored, PhotometricInterpretation, PlanarConfiguration, PixelRepresentation; TotalPixelMatrixColumns and
+     * Rows, DimensionOrganizationType (virtual pyramid levels).
+     */
+    private static final List<String> FORMAT_TAGS = List.of("00280101", "00280004", "00280006", "00280103", "00480006",
+            "00480007", "00209311");
 
     /** Rows, Columns, SamplesPerPixel, BitsAllocated. */
     private static final List<String> PIXEL_TAGS = List.of("00280010", "00280011", "00280002", "00280100");

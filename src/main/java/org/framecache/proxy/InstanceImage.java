@@ -10,8 +10,16 @@ import org.framecache.proxy.image.PixelFormat;
  * @param format          null when the metadata does not describe the pixels fully
  * @param iccInline       the profile when the metadata carries it (InlineBinary), else null
  * @param iccBulkDataUri  where the store serves the profile (BulkDataURI), else null
+ * @param totalColumns    TotalPixelMatrixColumns (0048,0006), 0 when absent
+ * @param totalRows       TotalPixelMatrixRows (0048,0007), 0 when absent
+ * @param tiledFull       DimensionOrganizationType (0020,9311) is TILED_FULL: frame n is tile n in row-major order
  */
-public record InstanceImage(PixelFormat format, byte[] iccInline, String iccBulkDataUri) {
+public record InstanceImage(PixelFormat format, byte[] iccInline, String iccBulkDataUri, long totalColumns,
+        long totalRows, boolean tiledFull) {
+
+    public InstanceImage(PixelFormat format, byte[] iccInline, String iccBulkDataUri) {
+        this(format, iccInline, iccBulkDataUri, 0, 0, false);
+    }
 
     /** True when the instance names an ICC profile somewhere. */
     public boolean hasIccProfile() {

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "81eba3175c34e2f7c23fad6b8dcd7f3e16cdea6298b76895fc280b1a5aa2ee59";
+    static final String FINGERPRINT = "68078f4bae084416a6737af9de3b335ec82421e8e9859e39341803ad140631b4";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

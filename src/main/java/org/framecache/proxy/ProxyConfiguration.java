@@ -246,6 +246,12 @@ public class ProxyConfiguration implements CamelConfiguration {
         return new UpstreamResponse();
     }
 
+    /** Instance metadata for downsample=N: what a metadata answer may be to be rewritten (proxy.max-answer-bytes, at most 2 GiB). */
+    @BindToRegistry
+    public DownsampledMetadata downsampledMetadata() {
+        return new DownsampledMetadata((int) Math.min(Integer.MAX_VALUE - 16, maxAnswerBytes));
+    }
+
     @BindToRegistry
     public PassThrough passThrough() {
         return new PassThrough(prefix, list(forwardHeaders), deleteAllowed, upstreamUrl, new PublicBaseUrl(list(trustedProxies)));

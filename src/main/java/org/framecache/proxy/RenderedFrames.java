@@ -121,10 +121,78 @@ public final class RenderedFrames {
         };
     }
 
+    /** Largest block of stored pixels one virtual frame is made from (its decoded canvas), as a side. */
+    static final int MAX_BLOCK_SIDE = 4096;
+
+    /**
+     * Raw frames of a virtual level (downsample=N on frames of a TILED_FULL instance): its geometry from the metadata,
+     * the frame numbers checked against its NumberOfFrames (400), and what its frames are made as: the stored native
+     * pixel layout for native instances, else baseline JPEG, as the client's Accept allows (406 otherwise). Cached
+     * under their own key (stored syntax, factor, interpolation, output).
+     */
+    public void chooseVirtualLevel(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+        if (!request.isVirtualLevelAsked() || request.getVirtualLevel() != null) {
+            return;
+        }
+        RenderParameters p = request.getRenderParameters();
+        InstanceImage image = access.image(request);
+        if (image == null || !image.tiledFull() || image.format() == null || image.totalColumns() <= 0
+                || image.totalRows() <= 0) {
+            throw ProxyException.badRequest("downsample on frames needs a TILED_FULL instance with its total pixel matrix");
+        }
+        PixelFormat format = image.format();
+        if ((long) format.columns() * p.downsample() > MAX_BLOCK_SIDE || (long) format.rows() * p.downsample() > MAX_BLOCK_SIDE) {
+            throw ProxyException.badRequest("downsample on frames of " + format.columns() + "x" + format.rows()
+                    + " is at most " + Math.max(1, MAX_BLOCK_SIDE / Math.max(format.columns(), format.rows())));
+        }
+        VirtualLevel level = new VirtualLevel(p.downsample(), format.columns(), format.rows(), image.totalColumns(),
+                image.totalRows());
+        for (int frame : request.getFrames()) {
+            if (frame > level.frameCount()) {
+                throw ProxyException.badRequest("frame " + frame + " is out of range: the level downsampled by "
+                        + p.downsample() + " has " + level.frameCount() + " frame" + (level.frameCount() == 1 ? "" : "s"));
+            }
+        }
+        String stored = syntaxes.stored(request);
+        if (stored == null) {
+            throw new ProxyException(502, "the instance's stored transfer syntax could not be learned");
+        }
+        codecs.whyNoDecoder(stored).ifPresent(why -> {
+            throw ProxyException.notAcceptable("cannot make a downsampled level here: " + why);
+        });
+        boolean nativeOut = TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN.equals(stored) && format.samplesPerPixel() == 3
+                && format.bitsAllocated() == 8;
+        String interpolation = "&interpolation=" + p.interpolation().name().toLowerCase(java.util.Locale.ROOT);
+        for (Representation acceptable : request.getAcceptable()) {
+            boolean any = acceptable.isStored();
+            if (nativeOut && (any || acceptable.satisfiedBy(TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN))) {
+                request.useRepresentation(Representation.virtualLevel("application/octet-stream",
+                        TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN, "downsample=" + p.downsample() + interpolation, stored));
+                request.setVirtualLevel(level);
+                return;
+            }
+            if ((any || acceptable.satisfiedBy(TransferSyntaxes.JPEG_BASELINE)) && codecs.encoder("image/jpeg").isPresent()) {
+                request.useRepresentation(Representation.virtualLevel("image/jpeg", TransferSyntaxes.JPEG_BASELINE,
+                        "downsample=" + p.downsample() + interpolation + "&quality=" + p.quality(), stored));
+                request.setVirtualLevel(level);
+                return;
+            }
+        }
+        throw ProxyException.notAcceptable("frames of a downsampled level are made as baseline JPEG"
+                + (nativeOut ? " or as the stored native pixels" : "") + "; none is acceptable");
+    }
+
     /** Before the stored-frames route: it works on a request for the stored bytes of the frames still missing. */
     public void switchToStoredFrames(Exchange exchange) {
         FrameRequest outer = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
-        FrameRequest stored = new FrameRequest(outer.getStudy(), outer.getSeries(), outer.getInstance(), outer.getMissing(),
+        int[] frames = outer.getMissing();
+        if (outer.getVirtualLevel() != null) {
+            // every stored tile of the blocks the missing virtual frames are made from
+            frames = java.util.Arrays.stream(frames).boxed()
+                    .flatMap(f -> outer.getVirtualLevel().sourceFrames(f).stream())
+                    .distinct().mapToInt(Integer::intValue).toArray();
+        }
+        FrameRequest stored = new FrameRequest(outer.getStudy(), outer.getSeries(), outer.getInstance(), frames,
                 Representation.stored(), null, outer.getForwardHeaders(), outer.getPublicBaseUrl());
         stored.setCallerFingerprint(outer.getCallerFingerprint());
         exchange.setProperty(OUTER_REQUEST, outer);
@@ -207,6 +275,9 @@ public final class RenderedFrames {
     /** Transcodes the request's missing frames from their stored frames, on the pool; the body becomes them. */
     public List<FetchedFrame> transcode(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
                                         @ExchangeProperty(STORED_FRAMES) FrameRequest stored) throws Exception {
+        if (request.getVirtualLevel() != null) {
+            return virtualFrames(request, stored);
+        }
         Representation representation = request.getRepresentation();
         String to = representation.transferSyntax();
         String partType = representation.mediaType() + "; transfer-syntax=" + to;
@@ -230,6 +301,68 @@ public final class RenderedFrames {
             });
         }
         return pool.runAll(tasks);
+    }
+
+    /**
+     * Frames of a virtual level: each from its block of stored tiles, decoded into one canvas (white beyond the
+     * stored tiles), downsampled by the factor to one tile, written as the level's representation.
+     */
+    private List<FetchedFrame> virtualFrames(FrameRequest request, FrameRequest stored) throws Exception {
+        VirtualLevel level = request.getVirtualLevel();
+        Representation representation = request.getRepresentation();
+        RenderParameters asked = request.getRenderParameters();
+        RenderParameters scale = new RenderParameters(asked.quality(), level.factor(), asked.interpolation(), null,
+                RenderParameters.IccProfile.NO, false);
+        PixelFormat format = access.image(request).format();
+        boolean jpeg = representation.mediaType().equals("image/jpeg");
+        String partType = representation.mediaType() + "; transfer-syntax=" + representation.transferSyntax();
+        List<Callable<FetchedFrame>> tasks = new ArrayList<>();
+        for (int frame : request.getMissing()) {
+            List<Integer> sources = level.sourceFrames(frame);
+            List<CachedFrame> tiles = new ArrayList<>(sources.size());
+            for (int source : sources) {
+                tiles.add(storedFrame(stored, source));
+            }
+            tasks.add(() -> {
+                int side = level.factor();
+                BufferedImage canvas = new BufferedImage(level.tileColumns() * side, level.tileRows() * side,
+                        BufferedImage.TYPE_INT_RGB);
+                java.awt.Graphics2D g = canvas.createGraphics();
+                try {
+                    g.setColor(java.awt.Color.WHITE);
+                    g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+                    for (int i = 0; i < tiles.size(); i++) {
+                        int[] at = level.offsetInBlock(frame, sources.get(i));
+                        g.drawImage(decode(tiles.get(i), format, sources.get(i)), at[0], at[1], null);
+                    }
+                } finally {
+                    g.dispose();
+                }
+                BufferedImage tile = operations.apply(canvas, null, scale);
+                if (tile.getWidth() != level.frameColumns() || tile.getHeight() != level.frameRows()) {
+                    // a level smaller than one tile is one frame of its own size
+                    BufferedImage cropped = new BufferedImage(level.frameColumns(), level.frameRows(), BufferedImage.TYPE_INT_RGB);
+                    cropped.createGraphics().drawImage(tile, 0, 0, null);
+                    tile = cropped;
+                }
+                byte[] bytes = jpeg ? codecs.encoder("image/jpeg").orElseThrow().encode(tile, asked.quality(), null)
+                        : interleavedRgb(tile);
+                return new FetchedFrame(frame, representation, new CachedFrame(partType, bytes));
+            });
+        }
+        return pool.runAll(tasks);
+    }
+
+    /** Native 8-bit RGB pixel data of an image (PlanarConfiguration 0: R, G, B per pixel, row by row). */
+    private static byte[] interleavedRgb(BufferedImage image) {
+        int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+        byte[] rgb = new byte[pixels.length * 3];
+        for (int i = 0; i < pixels.length; i++) {
+            rgb[3 * i] = (byte) (pixels[i] >> 16);
+            rgb[3 * i + 1] = (byte) (pixels[i] >> 8);
+            rgb[3 * i + 2] = (byte) pixels[i];
+        }
+        return rgb;
     }
 
     private static CachedFrame storedFrame(FrameRequest stored, int frame) {

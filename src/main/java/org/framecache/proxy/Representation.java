@@ -43,6 +43,11 @@ public record Representation(boolean rendered, String mediaType, String transfer
         return new Representation(false, mediaType, transferSyntax, "", storedSyntax);
     }
 
+    /** Frames of a virtual pyramid level ({@code query} says which), made by the proxy from frames stored in that syntax. */
+    public static Representation virtualLevel(String mediaType, String transferSyntax, String query, String storedSyntax) {
+        return new Representation(false, mediaType, transferSyntax, query, storedSyntax);
+    }
+
     /** True when the proxy makes it from the stored frame (the store is asked only for the stored bytes). */
     public boolean producedByProxy() {
         return source != null;
@@ -83,7 +88,7 @@ public record Representation(boolean rendered, String mediaType, String transfer
     public String cacheTag() {
         if (source != null) {
             return rendered ? "rendered-from:" + source + ":" + mediaType + "?" + query
-                    : "transcoded-from:" + source + ":" + mediaType + ":" + transferSyntax;
+                    : "transcoded-from:" + source + ":" + mediaType + ":" + transferSyntax + (query.isEmpty() ? "" : "?" + query);
         }
         if (rendered) {
             return query.isEmpty() ? "rendered:" + mediaType : "rendered:" + mediaType + "?" + query;

@@ -38,6 +38,10 @@ public final class StoredSyntaxes {
      * depends on how the instance is stored, so one frame is fetched as stored first ({@link #probeFor}).
      */
     public boolean mustProbe(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+        if (request.isVirtualLevelAsked()) {
+            // a virtual level is made from the stored frames: their syntax decides how
+            return syntaxes.getIfPresent(request.instancePath()) == null && probed.getIfPresent(request.instancePath()) == null;
+        }
         if (request.getRepresentation().isStored() || syntaxes.getIfPresent(request.instancePath()) != null
                 || probed.getIfPresent(request.instancePath()) != null) {
             return false;
@@ -78,7 +82,7 @@ public final class StoredSyntaxes {
      */
     public void choose(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         String stored = syntaxes.getIfPresent(request.instancePath());
-        if (stored == null || request.getRepresentation().isStored()) {
+        if (stored == null || request.getRepresentation().isStored() || request.isVirtualLevelAsked()) {
             return;
         }
         for (Representation acceptable : request.getAcceptable()) {
