@@ -31,6 +31,7 @@ public final class FrameRequestParser {
     private final boolean renderedFallback;
     private final PublicBaseUrl publicBaseUrl;
     private final Cache<String, FramesAccept> negotiatedAccepts = Caffeine.newBuilder().maximumSize(256).build();
+    private final Cache<String, String> renderedTypes = Caffeine.newBuilder().maximumSize(256).build();
     /** What a request without Accept gets, once negotiated. */
     private volatile FramesAccept noAccept;
     private static final int MAX_REMEMBERED_ACCEPT_LENGTH = 1024;
@@ -106,10 +107,25 @@ public final class FrameRequestParser {
         Map<String, String> query = queryParameters(in);
         query.remove("accept");
         RenderParameters parameters = RenderQuery.parse(query);
-        String type = negotiator.renderedType(acceptOf(in));
+        String type = renderedType(acceptOf(in));
         FrameRequest request = build(in, path, Representation.rendered(type, RenderQuery.canonical(parameters, type)), null);
         request.setRenderParameters(parameters);
         return request;
+    }
+
+    /** The rendered media type an Accept value asks for, negotiated once per value (refusals throw, and are not kept). */
+    private String renderedType(String accept) {
+        if (accept == null) {
+            return negotiator.renderedType(null);
+        }
+        String known = renderedTypes.getIfPresent(accept);
+        if (known == null) {
+            known = negotiator.renderedType(accept);
+            if (accept.length() <= MAX_REMEMBERED_ACCEPT_LENGTH) {
+                renderedTypes.put(accept, known);
+            }
+        }
+        return known;
     }
 
     /**

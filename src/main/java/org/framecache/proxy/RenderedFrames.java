@@ -39,6 +39,9 @@ public final class RenderedFrames {
     private final InstanceAccess access;
     private final SourceIccProfiles sourceIccProfiles;
     private final boolean storeFallback;
+    /** Stored syntax → why it is not decoded here (empty: it is), and media type → an encoder works here. */
+    private final java.util.Map<String, Optional<String>> decoderReasons = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Boolean> encoders = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RenderedFrames(ImageCodecs codecs, ImageOperations operations, RenderPool pool, StoredSyntaxes syntaxes,
                           InstanceAccess access, SourceIccProfiles sourceIccProfiles, boolean storeFallback) {
@@ -89,11 +92,12 @@ public final class RenderedFrames {
         if (stored == null) {
             return "the instance's stored transfer syntax is not known";
         }
-        Optional<String> noDecoder = codecs.whyNoDecoder(stored);
+        // what works here is found once (the hot path asks for every warm rendered tile)
+        Optional<String> noDecoder = decoderReasons.computeIfAbsent(stored, codecs::whyNoDecoder);
         if (noDecoder.isPresent()) {
             return noDecoder.get();
         }
-        if (codecs.encoder(request.getRepresentation().mediaType()).isEmpty()) {
+        if (!encoders.computeIfAbsent(request.getRepresentation().mediaType(), t -> codecs.encoder(t).isPresent())) {
             return "no encoder for " + request.getRepresentation().mediaType() + " works here";
         }
         InstanceImage image = access.image(request);
