@@ -5,6 +5,8 @@ import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.framecache.proxy.image.RenderParameters.IccProfile;
 
@@ -15,6 +17,21 @@ import org.framecache.proxy.image.RenderParameters.IccProfile;
  * NO and YES leave the pixels as they are.
  */
 final class IccTransform {
+    /**
+     * Ops made on this thread, by (source, target) profile: a {@link ColorConvertOp} keeps per-call state (not
+     * thread-safe), and making one builds a LittleCMS transform, about half the time of converting a 256 x 256 tile.
+     */
+    private static final ThreadLocal<Map<Pair, ColorConvertOp>> OPS = ThreadLocal.withInitial(() ->
+            new LinkedHashMap<>(8, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Pair, ColorConvertOp> eldest) {
+                    return size() > 4;
+                }
+            });
+
+    /** profiles compare by identity: {@link IccProfiles#parse} gives the same object for the same bytes */
+    private record Pair(ICC_Profile from, ICC_Profile to) {
+    }
 
     /**
      * @throws IOException when the instance's profile cannot be used (not a profile, not an RGB profile)
@@ -35,8 +52,8 @@ final class IccTransform {
         ICC_Profile to = IccProfiles.parse(targetBytes);
         BufferedImage rgb = Rgb.of(image);
         BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_INT_RGB);
-        // a new op per call: ColorConvertOp keeps per-call state and is not thread-safe
-        new ColorConvertOp(new ICC_Profile[] {from, to}, null).filter(rgb.getRaster(), out.getRaster());
+        OPS.get().computeIfAbsent(new Pair(from, to), k -> new ColorConvertOp(new ICC_Profile[] {from, to}, null))
+                .filter(rgb.getRaster(), out.getRaster());
         return out;
     }
 }
