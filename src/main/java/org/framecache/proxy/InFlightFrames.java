@@ -58,7 +58,16 @@ public final class InFlightFrames {
     public void claim(Exchange exchange) {
         FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
         claimInProcess(request);
-        exchange.setProperty(MARKERS, cache.claimAcrossReplicas(request, markerExpiry, replicaWait));
+        exchange.setProperty(MARKERS, cache.claimAcrossReplicas(request, markerExpiry, replicaWaitFor(exchange)));
+    }
+
+    /** proxy.replica-wait-ms, or what is left of the request's own deadline when that is less. */
+    private Duration replicaWaitFor(Exchange exchange) {
+        if (callerDeadlineMillis <= 0) {
+            return replicaWait;
+        }
+        long left = exchange.getClock().getCreated() + callerDeadlineMillis - System.currentTimeMillis();
+        return Duration.ofMillis(Math.max(0, Math.min(replicaWait.toMillis(), left)));
     }
 
     void claimInProcess(FrameRequest request) {
