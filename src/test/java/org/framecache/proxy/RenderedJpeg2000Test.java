@@ -10,7 +10,7 @@ import java.util.List;
 
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.Jpeg2000Slides;
+import org.framecache.proxy.testing.EncodedSlides;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class RenderedJpeg2000Test extends SharedOrthancTestSupport {
 
     @BeforeAll
     void upload() {
-        slide = Jpeg2000Slides.lossless(SlideGenerator.newUid(), SlideGenerator.newUid(), 3, SIZE);
+        slide = EncodedSlides.jpeg2000Lossless(SlideGenerator.newUid(), SlideGenerator.newUid(), 3, SIZE);
         ORTHANC.upload(slide.part10());
     }
 
@@ -38,7 +38,7 @@ class RenderedJpeg2000Test extends SharedOrthancTestSupport {
     void renderedPngOfALosslessFrameIsItsPixels() throws Exception {
         HttpResponse<byte[]> png = get(url("2") + "/rendered", "Accept", "image/png");
         assertEquals(200, png.statusCode(), new String(png.body()));
-        assertEquals(100, RenderedByProxyTest.psnr(RenderedByProxyTest.rgb(Jpeg2000Slides.pixels(1, SIZE), SIZE, SIZE),
+        assertEquals(100, RenderedByProxyTest.psnr(RenderedByProxyTest.rgb(EncodedSlides.pixels(1, SIZE), SIZE, SIZE),
                 RenderedByProxyTest.image(png.body())), "decoded exactly");
         assertEquals(0, upstreamCalls().getRenderedCalls(), "Orthanc cannot render JPEG 2000: never asked");
     }
@@ -54,14 +54,14 @@ class RenderedJpeg2000Test extends SharedOrthancTestSupport {
         for (int i = 0; i < 2; i++) {
             assertEquals("image/jpeg; transfer-syntax=" + TransferSyntaxes.JPEG_BASELINE, parts.get(i).contentType());
             BufferedImage decoded = RenderedByProxyTest.image(parts.get(i).content());
-            double psnr = RenderedByProxyTest.psnr(RenderedByProxyTest.rgb(Jpeg2000Slides.pixels(frames[i] - 1, SIZE), SIZE,
+            double psnr = RenderedByProxyTest.psnr(RenderedByProxyTest.rgb(EncodedSlides.pixels(frames[i] - 1, SIZE), SIZE,
                     SIZE), decoded);
             assertTrue(psnr >= 35, "baseline JPEG at quality 95 of the stored pixels: PSNR " + psnr);
         }
         long raw = upstreamCalls().getRawFrameCalls();
         HttpResponse<byte[]> stored = get(url("3"), "Accept", STORED);
         assertEquals(200, stored.statusCode());
-        assertEquals("image/jp2; transfer-syntax=" + Jpeg2000Slides.JPEG_2000_LOSSLESS, parts(stored).get(0).contentType());
+        assertEquals("image/jp2; transfer-syntax=" + EncodedSlides.JPEG_2000_LOSSLESS, parts(stored).get(0).contentType());
         assertArrayEquals(slide.frames().get(2), parts(stored).get(0).content(), "stored bytes, not the transcoded ones");
         assertEquals(raw, upstreamCalls().getRawFrameCalls(), "the stored frame the transcoding used was cached");
     }
