@@ -9,10 +9,13 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
 
 import org.apache.camel.main.Main;
 import org.framecache.proxy.ProxyMain;
@@ -26,6 +29,7 @@ import org.framecache.proxy.image.RenderParameters;
 import org.framecache.proxy.image.RenderParameters.IccProfile;
 import org.framecache.proxy.image.RenderParameters.Interpolation;
 import org.framecache.proxy.image.RenderParameters.Viewport;
+import org.framecache.proxy.testing.EncodedSlides;
 import org.framecache.proxy.testing.FreePorts;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.OrthancProcess;
@@ -78,6 +82,12 @@ public final class RenderBench {
         time("decode baseline JPEG (.4.50)", () -> jpegDecoder.decode(jpegFrame, ycbcr));
         Optional<FrameDecoder> nativeDecoder = codecs.decoder("1.2.840.10008.1.2.1");
         timeIf("decode native RGB (.1.2.1)", nativeDecoder.isPresent(), () -> nativeDecoder.get().decode(nativeFrame, rgb));
+        for (GeneratedInstance encoded : encodedTiles()) {
+            Optional<FrameDecoder> decoder = codecs.decoder(encoded.transferSyntaxUid());
+            byte[] frame = encoded.frames().get(0);
+            timeIf("decode " + ENCODED_NAMES.get(encoded.transferSyntaxUid()) + " (" + encoded.transferSyntaxUid()
+                    .substring("1.2.840.10008.1.2".length()) + ")", decoder.isPresent(), () -> decoder.get().decode(frame, rgb));
+        }
         for (String type : List.of("image/jpeg", "image/png", "image/webp", "image/gif", "image/jxl")) {
             Optional<ImageEncoder> encoder = codecs.encoder(type);
             timeIf("encode " + type + (type.equals("image/jpeg") ? " (quality 95)" : ""), encoder.isPresent(),
@@ -102,9 +112,33 @@ public final class RenderBench {
         Optional<FrameTranscoder> toJxl = codecs.transcoder("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.111");
         timeIf("transcode baseline JPEG -> JPEG-XL (.4.111, lossless)", toJxl.isPresent(),
                 () -> toJxl.get().transcode(jpegFrame));
+        Optional<FrameTranscoder> fromJxl = codecs.transcoder("1.2.840.10008.1.2.4.111", "1.2.840.10008.1.2.4.50");
+        byte[] jxlFrame = toJxl.isPresent() ? toJxl.get().transcode(jpegFrame) : null;
+        timeIf("transcode JPEG-XL (.4.111) -> the baseline JPEG it was made from", fromJxl.isPresent() && jxlFrame != null,
+                () -> fromJxl.get().transcode(jxlFrame));
         RenderParameters full = new RenderParameters(90, 1, Interpolation.AREA, null, IccProfile.NO, false);
         timeIf("rendered JPEG q90 from baseline JPEG (decode + encode)", jpegEncoder.isPresent(),
                 () -> jpegEncoder.get().encode(ops.apply(jpegDecoder.decode(jpegFrame, ycbcr), null, full), 90, null));
+    }
+
+    private static final Map<String, String> ENCODED_NAMES = Map.of(
+            EncodedSlides.JPEG_2000_LOSSLESS, "JPEG 2000 lossless", EncodedSlides.HTJ2K_LOSSLESS, "HTJ2K lossless",
+            EncodedSlides.JPEG_XL_LOSSLESS, "JPEG-XL lossless");
+
+    /** One 256x256 tile in each syntax its codec's command-line tool makes (skipped with a line when a tool is missing). */
+    private static List<GeneratedInstance> encodedTiles() {
+        List<GeneratedInstance> tiles = new ArrayList<>();
+        List<BiFunction<String, String, GeneratedInstance>> makers = List.of(
+                (a, b) -> EncodedSlides.jpeg2000Lossless(a, b, 1, TILE), (a, b) -> EncodedSlides.htj2kLossless(a, b, 1, TILE),
+                (a, b) -> EncodedSlides.jpegXlLossless(a, b, 1, TILE));
+        for (var maker : makers) {
+            try {
+                tiles.add(maker.apply("1.2.3", "1.2.3.7"));
+            } catch (RuntimeException e) {
+                System.out.println("| (a tile not made: " + e.getMessage().lines().findFirst().orElse("") + ") | |");
+            }
+        }
+        return tiles;
     }
 
     private static void timeIf(String name, boolean available, Callable<?> operation) throws Exception {
@@ -131,7 +165,7 @@ public final class RenderBench {
 
     /** Orthanc with a 64-frame level, the proxy in front of it, every tile warm; the wrk URLs into {@code env}. */
     static void serve(Path env) throws Exception {
-        OrthancProcess orthanc = OrthancProcess.start(java.util.Map.of());
+        OrthancProcess orthanc = OrthancProcess.start(Map.of());
         Main proxy = null;
         try {
             GeneratedInstance level = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 8, 8, TILE, true);

@@ -3,6 +3,7 @@ package org.framecache.proxy.image.codec;
 import java.io.IOException;
 
 import org.framecache.proxy.image.PixelFormat;
+import org.framecache.proxy.image.PixelLimits;
 
 /**
  * The sizes a native decoder accepts before it lets a codec allocate anything (the frame's metadata and its
@@ -10,8 +11,8 @@ import org.framecache.proxy.image.PixelFormat;
  * be exactly that.
  */
 final class FrameBounds {
-    /** 8192 x 8192 pixels: far beyond a pathology tile (256..2048), yet an RGB frame of it fits the heap */
-    static final long MAX_PIXELS = 1L << 26;
+    /** the image package's bound, 4096 x 4096 pixels: far beyond a pathology tile (256..2048) */
+    static final long MAX_PIXELS = PixelLimits.MAX_PIXELS;
 
     private FrameBounds() {
     }
@@ -21,8 +22,7 @@ final class FrameBounds {
         if (format == null) {
             throw new IOException("no pixel format");
         }
-        if (format.rows() <= 0 || format.columns() <= 0
-                || (long) format.rows() * format.columns() > MAX_PIXELS) {
+        if (!PixelLimits.fits(format.columns(), format.rows())) {
             throw new IOException("frame size " + format.columns() + "x" + format.rows() + " out of range");
         }
         if (format.samplesPerPixel() != 1 && format.samplesPerPixel() != 3) {
