@@ -164,11 +164,28 @@ public final class FrameCache {
             entries.put(key(request, frame.frame(), frame.representation()), value);
             // the request serves the bytes now cached, not the part they were copied from: one copy of each frame
             request.put(frame.frame(), CachedFrame.decode(value));
+            if (frame.representation().producedByProxy()) {
+                request.countProduced(); // made here from stored frames: no store call of its own
+                continue;
+            }
             boolean fallback = frame.representation().rendered() && !request.getRepresentation().rendered();
             (fallback ? fetchedRendered : fetchedRaw).increment();
             request.countFetched(fallback);
         }
         cache.putAll(entries);
+    }
+
+    /** A value kept for the request's instance as a whole (e.g. its ICC profile), from any tier; null when absent. */
+    public byte[] instanceValue(FrameRequest request, String tag) {
+        return cache.getAll(List.of(instanceKey(request, tag))).get(0);
+    }
+
+    public void putInstanceValue(FrameRequest request, String tag, byte[] value) {
+        cache.putAll(Map.of(instanceKey(request, tag), value));
+    }
+
+    private String instanceKey(FrameRequest request, String tag) {
+        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":" + request.getInstance() + ":instance:" + tag;
     }
 
     /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */
