@@ -119,6 +119,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     int renderThreads;
     @PropertyInject("render.queue")
     int renderQueue;
+    @PropertyInject("render.max-memory-bytes")
+    private long renderMaxMemoryBytes;
     @PropertyInject("render.deadline-ms")
     long renderDeadlineMillis;
     @PropertyInject("render.max-icc-bytes")
@@ -323,7 +325,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         registry.bind("frameCache", frameCache);
         // image operations: one pool for the process, the codecs found once
         RenderPool renderPool = new RenderPool(renderThreads > 0 ? renderThreads : Runtime.getRuntime().availableProcessors(),
-                renderQueue, renderDeadlineMillis);
+                renderQueue, renderDeadlineMillis, renderMaxMemoryBytes);
         registry.bind("renderPool", renderPool);
         SourceIccProfiles sourceIccProfiles = new SourceIccProfiles(access, frameCache, storeIdentity, maxIccBytes, ttl);
         registry.bind("sourceIccProfiles", sourceIccProfiles);

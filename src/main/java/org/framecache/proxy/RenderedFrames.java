@@ -126,7 +126,7 @@ public final class RenderedFrames {
     }
 
     /** Largest block of stored pixels one virtual frame is made from (its decoded canvas), as a side. */
-    static final int MAX_BLOCK_SIDE = 4096;
+    static final int MAX_BLOCK_SIDE = 2048;
 
     /**
      * Raw frames of a virtual level (downsample=N on frames of a TILED_FULL instance): its geometry from the metadata,
@@ -262,8 +262,36 @@ public final class RenderedFrames {
                 return new FetchedFrame(frame, representation, new CachedFrame(representation.mediaType(), image));
             });
         }
-        return pool.runAll(tasks);
+        return pool.runAll(tasks, renderBytes(format, parameters));
     }
+
+    /**
+     * Heap one task may hold at most, by what it decodes and makes (render.max-memory-bytes shares it out): a decoded
+     * frame is its decoder's raster (up to 4 bytes a pixel) and a TYPE_INT_RGB image (4), plus one more image per
+     * operation that makes a new one (downsample, viewport, ICC), plus the encoder's output: a 256x256 tile ~1 MiB,
+     * a 2048x2048 frame ~48 MiB.
+     */
+    static long renderBytes(PixelFormat format, RenderParameters p) {
+        long decoded = pixels(format);
+        long out = decoded / ((long) p.downsample() * p.downsample());
+        if (p.viewport() != null) {
+            out = (long) p.viewport().vw() * p.viewport().vh();
+        }
+        long made = (p.downsample() > 1 ? out : 0) + (p.viewport() != null ? out : 0)
+                + (p.iccProfile() == RenderParameters.IccProfile.NO ? 0 : out);
+        long encoded = out * IMAGE_BYTES_PER_PIXEL; // an encoder's output at worst (PNG of noise), grown in a buffer
+        return decoded * DECODE_BYTES_PER_PIXEL + made * IMAGE_BYTES_PER_PIXEL + encoded + SLACK;
+    }
+
+    private static long pixels(PixelFormat format) {
+        return format == null ? UNKNOWN_FRAME_BYTES / DECODE_BYTES_PER_PIXEL : (long) format.rows() * format.columns();
+    }
+
+    private static final long IMAGE_BYTES_PER_PIXEL = 4;
+    private static final long DECODE_BYTES_PER_PIXEL = 8;
+    private static final long SLACK = 256 * 1024;
+    /** a frame whose size the metadata does not give: as a 1024 x 1024 frame */
+    private static final long UNKNOWN_FRAME_BYTES = 1024L * 1024 * DECODE_BYTES_PER_PIXEL;
 
     /**
      * True when the rendering changes nothing in a baseline JPEG: JPEG out at the default quality, no downsampling, no
@@ -304,7 +332,7 @@ public final class RenderedFrames {
                 return new FetchedFrame(frame, representation, new CachedFrame(partType, bytes));
             });
         }
-        return pool.runAll(tasks);
+        return pool.runAll(tasks, format == null ? UNKNOWN_FRAME_BYTES : pixels(format) * DECODE_BYTES_PER_PIXEL + SLACK);
     }
 
     /**
@@ -354,7 +382,8 @@ public final class RenderedFrames {
                 return new FetchedFrame(frame, representation, new CachedFrame(partType, bytes));
             });
         }
-        return pool.runAll(tasks);
+        long canvas = (long) level.tileColumns() * level.factor() * level.tileRows() * level.factor();
+        return pool.runAll(tasks, canvas * IMAGE_BYTES_PER_PIXEL * 2 + pixels(format) * DECODE_BYTES_PER_PIXEL + SLACK);
     }
 
     /** Native 8-bit RGB pixel data of an image (PlanarConfiguration 0: R, G, B per pixel, row by row). */

@@ -28,6 +28,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import javax.imageio.ImageIO;
+
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
 import org.framecache.proxy.testing.FreePorts;
@@ -66,6 +68,9 @@ class BoundedMemoryTest {
     private GeneratedInstance listed;
     /** Another such instance, for requests at once. */
     private GeneratedInstance another;
+    /** One 2048 x 2048 and one 4096 x 4096 baseline JPEG frame: large single frames (overview images) to render. */
+    private GeneratedInstance big;
+    private GeneratedInstance huge;
     private Process proxy;
     private ProxyOutput output;
     private int port;
@@ -79,6 +84,10 @@ class BoundedMemoryTest {
         ORTHANC.upload(listed.part10());
         another = SlideGenerator.nativeInstance(SlideGenerator.newUid(), SlideGenerator.newUid(), 40, SIDE, SIDE, true);
         ORTHANC.upload(another.part10());
+        big = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 2048, true);
+        ORTHANC.upload(big.part10());
+        huge = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 4096, true);
+        ORTHANC.upload(huge.part10());
 
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -301,6 +310,31 @@ class BoundedMemoryTest {
 
     @Test
     @Order(7)
+    void largeFramesRenderedAtOnceWaitForTheirMemoryOrAreRefusedAndTheProcessStaysUp() throws Exception {
+        // four renderings of a 2048 x 2048 frame at once (different keys): ~48 MiB each, one at a time in the 64 MiB budget
+        List<CompletableFuture<HttpResponse<byte[]>>> bigs = IntStream.rangeClosed(61, 64).mapToObj(q -> HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(frames(big, "1") + "/rendered?quality=" + q)).timeout(Duration.ofSeconds(60))
+                        .header("Accept", "image/jpeg").build(), HttpResponse.BodyHandlers.ofByteArray())).toList();
+        // two of a 4096 x 4096 frame: each needs more than the whole budget, refused without decoding
+        List<CompletableFuture<HttpResponse<byte[]>>> huges = IntStream.rangeClosed(61, 62).mapToObj(q -> HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(frames(huge, "1") + "/rendered?quality=" + q)).timeout(Duration.ofSeconds(60))
+                        .header("Accept", "image/jpeg").build(), HttpResponse.BodyHandlers.ofByteArray())).toList();
+        for (CompletableFuture<HttpResponse<byte[]>> answer : bigs) {
+            HttpResponse<byte[]> response = answer.get(90, TimeUnit.SECONDS);
+            assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.ISO_8859_1));
+            assertEquals(2048, ImageIO.read(new java.io.ByteArrayInputStream(response.body())).getWidth());
+        }
+        for (CompletableFuture<HttpResponse<byte[]>> answer : huges) {
+            HttpResponse<byte[]> response = answer.get(90, TimeUnit.SECONDS);
+            String text = new String(response.body(), StandardCharsets.ISO_8859_1);
+            assertEquals(503, response.statusCode(), text);
+            assertTrue(text.contains("render.max-memory-bytes"), text);
+        }
+        assertUp();
+    }
+
+    @Test
+    @Order(8)
     void theHeapAfterAFullGcIsTheCacheAndABoundedRest() throws Exception {
         Process gc = new ProcessBuilder("jcmd", Long.toString(proxy.pid()), "GC.run").redirectErrorStream(true).start();
         assertEquals(0, gc.waitFor(), new String(gc.getInputStream().readAllBytes(), StandardCharsets.UTF_8));

@@ -29,12 +29,34 @@ class RenderPoolBusyTest extends SharedOrthancTestSupport {
     protected void moreProperties(Properties properties) {
         properties.setProperty("render.threads", "1");
         properties.setProperty("render.queue", "1");
+        // 1 MiB: a 64x64 tile's rendering fits (~0.3 MiB), a 512x512 frame's (~2.3 MiB) does not
+        properties.setProperty("render.max-memory-bytes", Integer.toString(1 << 20));
     }
+
+    private GeneratedInstance large;
 
     @BeforeAll
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 2, 2, 64, true);
         ORTHANC.upload(slide.part10());
+        large = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 512, true);
+        ORTHANC.upload(large.part10());
+    }
+
+    @Test
+    void aFrameWhoseRenderingNeedsMoreThanTheMemoryBudgetIs503WithTheReasonAndNoRetryAfter() throws Exception {
+        RenderPool pool = context.getRegistry().lookupByNameAndType("renderPool", RenderPool.class);
+        long rendered = pool.getRendered();
+        HttpResponse<byte[]> response = get(framesUrl(large.studyUid(), large.seriesUid(), large.sopInstanceUid(), "1")
+                + "/rendered?quality=80", "Accept", "image/jpeg");
+        assertEquals(503, response.statusCode());
+        assertTrue(new String(response.body()).contains("render.max-memory-bytes"), new String(response.body()));
+        assertTrue(response.headers().firstValue("Retry-After").isEmpty(), "it will not fit later either");
+        assertEquals(rendered, pool.getRendered(), "nothing rendered");
+        assertEquals(0, pool.getMemoryInUse());
+        HttpResponse<byte[]> asStored = get(framesUrl(large.studyUid(), large.seriesUid(), large.sopInstanceUid(), "1")
+                + "/rendered", "Accept", "image/jpeg");
+        assertEquals(200, asStored.statusCode(), "the stored JPEG as it is needs no rendering memory");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.framecache.proxy.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -57,15 +58,19 @@ public final class JdkJpegDecoder implements FrameDecoder {
             return gray;
         }
         boolean rgb = header.isRgb(format == null ? null : format.photometric());
-        int[] a = raster.getSamples(0, 0, w, h, 0, (int[]) null);
-        int[] b = raster.getSamples(0, 0, w, h, 1, (int[]) null);
-        int[] c = raster.getSamples(0, 0, w, h, 2, (int[]) null);
-        int[] out = a; // reused: each pixel is read before it is written
-        for (int i = 0; i < out.length; i++) {
-            out[i] = rgb ? a[i] << 16 | b[i] << 8 | c[i] : YcbcrToRgb.rgb(a[i], b[i], c[i]);
-        }
+        // straight into the image's pixels, a row at a time: the decoded raster and the image are the only full copies
         BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        image.getRaster().setDataElements(0, 0, w, h, out);
+        int[] out = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
+        int[] row = new int[w * 3];
+        int minX = raster.getMinX();
+        int minY = raster.getMinY();
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(minX, minY + y, w, 1, row);
+            int at = y * w;
+            for (int x = 0, i = 0; x < w; x++, i += 3) {
+                out[at + x] = rgb ? row[i] << 16 | row[i + 1] << 8 | row[i + 2] : YcbcrToRgb.rgb(row[i], row[i + 1], row[i + 2]);
+            }
+        }
         return image;
     }
 
