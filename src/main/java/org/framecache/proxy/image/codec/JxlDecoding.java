@@ -102,8 +102,9 @@ final class JxlDecoding {
                         if (pixels <= 0 || pixels > FrameBounds.MAX_PIXELS) {
                             throw new IOException("JPEG XL frame of " + pixels + " pixels out of range");
                         }
-                        // a JPEG of these pixels is at most a few bytes a sample, plus what the frame carries
-                        limit = Math.min(MAX_JPEG_BYTES, pixels * 12 + 16L * frame.length + (1 << 20));
+                        // the JPEG a recompressed frame gives back is ~1.25 times the frame (recompression saves
+                        // ~20%), and never above 4 bytes a pixel: a frame that claims more is hostile
+                        limit = Math.min(MAX_JPEG_BYTES, Math.min(pixels * 4, 4L * frame.length) + (1 << 20));
                     }
                     case JxlLibrary.DEC_JPEG_RECONSTRUCTION -> {
                         if (limit == 0) {
