@@ -101,10 +101,14 @@ public final class InFlightFrames {
         Map<Integer, Claim> claims = Map.copyOf(request.getClaims());
         request.getClaims().clear();
         boolean timedOut = failedByTimeout(exchange);
+        ProxyException refused = refusal(exchange);
         claims.forEach((frame, claim) -> {
             CachedFrame found = request.get(frame);
             if (found != null) {
                 claim.result().complete(found);
+            } else if (refused != null) {
+                // the same key asks the same thing: a waiter gets the same answer (e.g. 503 from the render budget)
+                claim.result().completeExceptionally(refused);
             } else if (timedOut) {
                 claim.result().completeExceptionally(new ProxyException(504, "the fetch of frame " + frame
                         + " this request waited for timed out"));
@@ -114,6 +118,22 @@ public final class InFlightFrames {
             }
             inFlight.remove(claim.key(), claim.result());
         });
+    }
+
+    /**
+     * The proxy's own refusal that ended the exchange, which its waiters share (same key, same parameters): 400 (e.g.
+     * a viewport outside the frame), 406, 413 (an answer over the budget), 503 (a limit of the proxy). Not 401/403:
+     * those are one caller's credentials, and each waiter passed its own access check.
+     */
+    private static ProxyException refusal(Exchange exchange) {
+        Throwable failure = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ProxyException p && java.util.Set.of(400, 406, 413, 503).contains(p.getStatus())) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /**

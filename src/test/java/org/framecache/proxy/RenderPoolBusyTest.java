@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
@@ -54,6 +60,16 @@ class RenderPoolBusyTest extends SharedOrthancTestSupport {
         assertTrue(response.headers().firstValue("Retry-After").isEmpty(), "it will not fit later either");
         assertEquals(rendered, pool.getRendered(), "nothing rendered");
         assertEquals(0, pool.getMemoryInUse());
+        // the same rendering asked at once: those who waited for the first get its answer, not a bare 502
+        List<CompletableFuture<HttpResponse<byte[]>>> atOnce = IntStream.range(0, 6).mapToObj(i -> HTTP.sendAsync(
+                HttpRequest.newBuilder(URI.create(framesUrl(large.studyUid(), large.seriesUid(), large.sopInstanceUid(), "1")
+                        + "/rendered?quality=81")).header("Accept", "image/jpeg").timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofByteArray())).toList();
+        for (CompletableFuture<HttpResponse<byte[]>> answer : atOnce) {
+            HttpResponse<byte[]> each = answer.get(60, TimeUnit.SECONDS);
+            assertEquals(503, each.statusCode(), new String(each.body()));
+            assertTrue(new String(each.body()).contains("render.max-memory-bytes"), new String(each.body()));
+        }
         HttpResponse<byte[]> asStored = get(framesUrl(large.studyUid(), large.seriesUid(), large.sopInstanceUid(), "1")
                 + "/rendered", "Accept", "image/jpeg");
         assertEquals(200, asStored.statusCode(), "the stored JPEG as it is needs no rendering memory");
