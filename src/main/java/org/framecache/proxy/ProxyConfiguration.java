@@ -27,6 +27,8 @@ import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.framecache.proxy.cache.ByteCache;
+import org.framecache.proxy.cache.EncryptedByteCache;
+import org.framecache.proxy.cache.ValueCipher;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
 import org.framecache.proxy.cache.TieredByteCache;
@@ -121,6 +123,10 @@ public class ProxyConfiguration implements CamelConfiguration {
     long redisRetryMillis;
     @PropertyInject("cache.redis-max-connections")
     int redisMaxConnections;
+    @PropertyInject("cache.encryption-key")
+    String encryptionKey;
+    @PropertyInject("cache.encryption-old-key")
+    String encryptionOldKey;
     @PropertyInject("cache.ttl-seconds")
     long ttlSeconds;
     @PropertyInject("cache.key-prefix")
@@ -279,8 +285,8 @@ public class ProxyConfiguration implements CamelConfiguration {
         // the in-process tier always; Redis behind it when configured (shared by the replicas)
         ByteCache memory = new MemoryByteCache(memoryMaxBytes, ttl);
         ByteCache cache = redisUrl == null || redisUrl.isBlank() ? memory
-                : new TieredByteCache(memory, new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis,
-                        redisMaxConnections, Duration.ofMillis(redisRetryMillis)));
+                : new TieredByteCache(memory, encryptedIfKeyed(new RedisByteCache(redisUrl.strip(), redisPassword, ttl,
+                        redisTimeoutMillis, redisMaxConnections, Duration.ofMillis(redisRetryMillis))));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes());
         registry.bind("frameCache", frameCache);
         StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);
@@ -419,6 +425,17 @@ public class ProxyConfiguration implements CamelConfiguration {
         storeIdentity = DicomFolderComponent.SCHEME + ":" + root;
         context.getPropertiesComponent().addOverrideProperty("proxy.upstream-url", upstreamUrl);
         LOG.info("Store: the DICOM files in {} ({} instances)", root, folder.allInstances().size());
+    }
+
+    /** The shared tier as it is, or sealing its values when cache.encryption-key is set (the near tier stays plain). */
+    private ByteCache encryptedIfKeyed(ByteCache shared) {
+        if (encryptionKey == null || encryptionKey.isBlank()) {
+            if (encryptionOldKey != null && !encryptionOldKey.isBlank()) {
+                throw new IllegalArgumentException("cache.encryption-old-key is set without cache.encryption-key");
+            }
+            return shared;
+        }
+        return new EncryptedByteCache(shared, new ValueCipher(encryptionKey, encryptionOldKey));
     }
 
     private static List<String> list(String commaSeparated) {
