@@ -269,8 +269,12 @@ public final class FrameCache {
         return cache.status();
     }
 
+    /**
+     * The instance UID is the key's hash tag ({...}): in a Redis Cluster every frame of an instance, its loading
+     * markers and its prefetch lock share one hash slot, so a request's lookup is one MGET on one node.
+     */
     String key(FrameRequest request, int frame, Representation representation) {
-        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":" + request.getInstance() + ":" + frame
+        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:" + frame
                 + ":" + representation.cacheTag();
     }
 

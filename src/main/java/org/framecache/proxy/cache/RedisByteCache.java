@@ -1,68 +1,72 @@
 package org.framecache.proxy.cache;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.JedisPooled;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.util.JedisURIHelper;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
- * Redis as the shared cache: MGET for lookups and one pipeline of SETEX for writes, so a request costs one round
- * trip each way whatever its frame count. Redis failures are misses and dropped writes, never request failures;
- * the connection pool reconnects by itself when Redis comes back.
+ * Redis as the shared cache: MGET for lookups and one script call for writes and markers, so a request costs one
+ * round trip each way whatever its frame count. The same commands serve one server, a Sentinel-watched primary and
+ * a Redis Cluster: in a cluster the keys of one call are split by hash slot, one call per slot, and the frames of an
+ * instance share a slot (the instance UID is the key's hash tag, see FrameCache), so a request is still one round
+ * trip. Redis failures are misses and dropped writes, never request failures; the connection pools reconnect by
+ * themselves when Redis comes back.
  */
 public final class RedisByteCache implements ByteCache {
     private static final Logger LOG = LoggerFactory.getLogger(RedisByteCache.class);
     private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
 
-    private final JedisPooled jedis;
+    /** SET with EX for every key (ARGV[1] the TTL, ARGV[i + 1] the value of KEYS[i]). */
+    private static final byte[] WRITE = script("""
+            for i, key in ipairs(KEYS) do redis.call('set', key, ARGV[i + 1], 'EX', ARGV[1]) end
+            return #KEYS""");
+    /** SET NX with PX for every key: 1 where this caller took the marker (ARGV[1] the owner, ARGV[2] ms). */
+    private static final byte[] MARK = script("""
+            local held = {}
+            for i, key in ipairs(KEYS) do
+              held[i] = redis.call('set', key, ARGV[1], 'NX', 'PX', ARGV[2]) and 1 or 0
+            end
+            return held""");
+    /** Compare-and-delete: only markers whose value is still this owner's go. */
+    private static final byte[] UNMARK = script("""
+            for i, key in ipairs(KEYS) do
+              if redis.call('get', key) == ARGV[1] then redis.call('del', key) end
+            end
+            return 0""");
+
+    private final UnifiedJedis jedis;
+    private final boolean cluster;
     private final long ttlSeconds;
     private final String location;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private final long retryNanos;
     /** This process's marker value: whoever deletes a marker must still own it. */
-    private final String owner = java.util.UUID.randomUUID().toString();
-    private static final String DELETE_IF_OWNER =
-            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+    private final byte[] owner = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
     /** While Redis is away, requests skip it until this time (System.nanoTime), then one tries again. */
     private volatile long unavailableUntil = System.nanoTime();
 
     public RedisByteCache(String url, String password, Duration ttl, int timeoutMillis, int maxConnections,
                           Duration retryAfter) {
+        this(RedisSettings.single(url, password, timeoutMillis, maxConnections), ttl, retryAfter);
+    }
+
+    public RedisByteCache(RedisSettings settings, Duration ttl, Duration retryAfter) {
+        this.jedis = settings.connect();
+        this.cluster = settings.cluster();
         this.retryNanos = retryAfter.toNanos();
-        URI uri = URI.create(url);
-        String effectivePassword = password == null || password.isEmpty() ? JedisURIHelper.getPassword(uri) : password;
-        DefaultJedisClientConfig config = DefaultJedisClientConfig.builder()
-                .user(JedisURIHelper.getUser(uri))
-                .password(effectivePassword)
-                .database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
-                .connectionTimeoutMillis(timeoutMillis)
-                .socketTimeoutMillis(timeoutMillis)
-                .clientName("dicomweb-frame-cache")
-                .build();
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(maxConnections);
-        pool.setMaxIdle(maxConnections);
-        pool.setMaxWait(Duration.ofMillis(timeoutMillis));
-        this.jedis = new JedisPooled(JedisURIHelper.getHostAndPort(uri), config, pool);
         this.ttlSeconds = ttl.toSeconds();
-        this.location = uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort();
+        this.location = settings.location();
     }
 
     @Override
@@ -71,7 +75,14 @@ public final class RedisByteCache implements ByteCache {
             return new ArrayList<>(Collections.nCopies(keys.size(), null));
         }
         try {
-            return jedis.mget(encode(keys));
+            List<byte[]> values = new ArrayList<>(Collections.nCopies(keys.size(), null));
+            for (List<Integer> slot : bySlot(keys)) {
+                List<byte[]> found = jedis.mget(encode(keys, slot).toArray(byte[][]::new));
+                for (int i = 0; i < slot.size(); i++) {
+                    values.set(slot.get(i), found.get(i));
+                }
+            }
+            return values;
         } catch (JedisException e) {
             failed("lookup", e);
             return new ArrayList<>(Collections.nCopies(keys.size(), null));
@@ -83,15 +94,15 @@ public final class RedisByteCache implements ByteCache {
         if (!isAvailable()) {
             return new ArrayList<>(Collections.nCopies(keys.size(), Boolean.TRUE));
         }
-        try (AbstractPipeline pipeline = (AbstractPipeline) jedis.pipelined()) {
-            List<Response<String>> answers = new ArrayList<>(keys.size());
-            SetParams params = SetParams.setParams().nx().px(expiry.toMillis());
-            for (String key : keys) {
-                answers.add(pipeline.set(key, owner, params));
+        try {
+            List<Boolean> held = new ArrayList<>(Collections.nCopies(keys.size(), Boolean.FALSE));
+            byte[] millis = Long.toString(expiry.toMillis()).getBytes(StandardCharsets.US_ASCII);
+            for (List<Integer> slot : bySlot(keys)) {
+                List<?> answers = (List<?>) jedis.eval(MARK, encode(keys, slot), List.of(owner, millis));
+                for (int i = 0; i < slot.size(); i++) {
+                    held.set(slot.get(i), Long.valueOf(1).equals(answers.get(i)));
+                }
             }
-            pipeline.sync();
-            List<Boolean> held = new ArrayList<>(keys.size());
-            answers.forEach(answer -> held.add("OK".equals(answer.get())));
             return held;
         } catch (JedisException e) {
             failed("marker", e);
@@ -108,11 +119,10 @@ public final class RedisByteCache implements ByteCache {
         if (keys.isEmpty() || !isAvailable()) {
             return;
         }
-        try (AbstractPipeline pipeline = (AbstractPipeline) jedis.pipelined()) {
-            for (String key : keys) {
-                pipeline.eval(DELETE_IF_OWNER, List.of(key), List.of(owner));
+        try {
+            for (List<Integer> slot : bySlot(keys)) {
+                jedis.eval(UNMARK, encode(keys, slot), List.of(owner));
             }
-            pipeline.sync();
         } catch (JedisException e) {
             failed("marker removal", e);
         }
@@ -128,7 +138,11 @@ public final class RedisByteCache implements ByteCache {
     @Override
     public String status() {
         try {
-            jedis.ping();
+            if (cluster) {
+                jedis.get("dwfc-health"); // a cluster answers per slot: reaching the owner of one is the check
+            } else {
+                jedis.ping();
+            }
             return "up";
         } catch (JedisException e) {
             return "unavailable, serving from the store: " + e.getMessage();
@@ -140,9 +154,15 @@ public final class RedisByteCache implements ByteCache {
         if (entries.isEmpty() || !isAvailable()) {
             return;
         }
-        try (AbstractPipeline pipeline = (AbstractPipeline) jedis.pipelined()) {
-            entries.forEach((key, value) -> pipeline.setex(key.getBytes(StandardCharsets.UTF_8), ttlSeconds, value));
-            pipeline.sync();
+        try {
+            List<String> keys = new ArrayList<>(entries.keySet());
+            byte[] ttl = Long.toString(ttlSeconds).getBytes(StandardCharsets.US_ASCII);
+            for (List<Integer> slot : bySlot(keys)) {
+                List<byte[]> values = new ArrayList<>(slot.size() + 1);
+                values.add(ttl);
+                slot.forEach(i -> values.add(entries.get(keys.get(i))));
+                jedis.eval(WRITE, encode(keys, slot), values);
+            }
         } catch (JedisException e) {
             failed("write", e);
         }
@@ -158,12 +178,29 @@ public final class RedisByteCache implements ByteCache {
         jedis.close();
     }
 
-    private static byte[][] encode(List<String> keys) {
-        byte[][] encoded = new byte[keys.size()][];
-        for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = keys.get(i).getBytes(StandardCharsets.UTF_8);
+    /**
+     * The positions of the keys, grouped so that each group can go to Redis as one command: all of them for one
+     * server; one group per hash slot in a cluster (a multi-key command must not cross slots).
+     */
+    private List<List<Integer>> bySlot(List<String> keys) {
+        Map<Integer, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            int slot = cluster ? JedisClusterCRC16.getSlot(keys.get(i)) : 0;
+            groups.computeIfAbsent(slot, s -> new ArrayList<>(keys.size())).add(i);
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    private static List<byte[]> encode(List<String> keys, List<Integer> positions) {
+        List<byte[]> encoded = new ArrayList<>(positions.size());
+        for (int position : positions) {
+            encoded.add(keys.get(position).getBytes(StandardCharsets.UTF_8));
         }
         return encoded;
+    }
+
+    private static byte[] script(String lua) {
+        return lua.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Skips Redis for a while; one warning per interval, so an outage does not flood the log at request rate. */
