@@ -31,6 +31,7 @@ import org.framecache.proxy.cache.EncryptedByteCache;
 import org.framecache.proxy.cache.ValueCipher;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
+import org.framecache.proxy.cache.RedisSettings;
 import org.framecache.proxy.cache.TieredByteCache;
 import org.framecache.proxy.http.ErrorResponse;
 import org.framecache.proxy.local.DicomFolder;
@@ -117,6 +118,26 @@ public class ProxyConfiguration implements CamelConfiguration {
     String redisUrl;
     @PropertyInject("cache.redis-password")
     String redisPassword;
+    @PropertyInject("cache.redis-user")
+    String redisUser;
+    @PropertyInject("cache.redis-cluster-nodes")
+    String redisClusterNodes;
+    @PropertyInject("cache.redis-sentinel-master")
+    String redisSentinelMaster;
+    @PropertyInject("cache.redis-sentinel-nodes")
+    String redisSentinelNodes;
+    @PropertyInject("cache.redis-sentinel-password")
+    String redisSentinelPassword;
+    @PropertyInject("cache.redis-tls")
+    boolean redisTls;
+    @PropertyInject("cache.redis-tls-ca-file")
+    String redisTlsCaFile;
+    @PropertyInject("cache.redis-tls-cert-file")
+    String redisTlsCertFile;
+    @PropertyInject("cache.redis-tls-key-file")
+    String redisTlsKeyFile;
+    @PropertyInject("cache.redis-tls-verify-hostname")
+    boolean redisTlsVerifyHostname;
     @PropertyInject("cache.redis-timeout-ms")
     int redisTimeoutMillis;
     @PropertyInject("cache.redis-retry-ms")
@@ -284,9 +305,12 @@ public class ProxyConfiguration implements CamelConfiguration {
         registry.bind("accessLog", accessLog);
         // the in-process tier always; Redis behind it when configured (shared by the replicas)
         ByteCache memory = new MemoryByteCache(memoryMaxBytes, ttl);
-        ByteCache cache = redisUrl == null || redisUrl.isBlank() ? memory
-                : new TieredByteCache(memory, encryptedIfKeyed(new RedisByteCache(redisUrl.strip(), redisPassword, ttl,
-                        redisTimeoutMillis, redisMaxConnections, Duration.ofMillis(redisRetryMillis))));
+        RedisSettings redis = new RedisSettings(redisUrl, redisClusterNodes, redisSentinelMaster, redisSentinelNodes,
+                redisUser, redisPassword, redisSentinelPassword, redisTls, redisTlsCaFile, redisTlsCertFile,
+                redisTlsKeyFile, redisTlsVerifyHostname, redisTimeoutMillis, redisMaxConnections);
+        ByteCache cache = !redis.configured() ? memory
+                : new TieredByteCache(memory, encryptedIfKeyed(new RedisByteCache(redis, ttl,
+                        Duration.ofMillis(redisRetryMillis))));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes());
         registry.bind("frameCache", frameCache);
         StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);
