@@ -144,7 +144,9 @@ public final class FrameRequestParser {
         return DicomWebPath.isUid(value);
     }
 
-    private int[] frames(String list) {
+    private int[] frames(String rawList) {
+        // the segment as sent: a comma percent-encoded by the client's URL builder is still a comma once decoded
+        String list = rawList.replace("%2C", ",").replace("%2c", ",");
         // parsed by hand: a regular expression with a repeated group recurses once per item
         String[] items = list.split(",", -1);
         if (items.length > maxFramesPerRequest) {

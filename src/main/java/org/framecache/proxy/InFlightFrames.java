@@ -58,7 +58,20 @@ public final class InFlightFrames {
     public void claim(Exchange exchange) {
         FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
         claimInProcess(request);
-        exchange.setProperty(MARKERS, cache.claimAcrossReplicas(request, markerExpiry, replicaWait));
+        exchange.setProperty(MARKERS, cache.claimAcrossReplicas(request, markerExpiry, replicaWaitFor(exchange)));
+    }
+
+    /** proxy.replica-wait-ms, or what is left of the request's own deadline when that is less. */
+    private Duration replicaWaitFor(Exchange exchange) {
+        return Duration.ofMillis(Math.min(replicaWait.toMillis(), millisLeft(exchange)));
+    }
+
+    /** What is left of the request's own deadline, counted from its arrival (never negative); no deadline: max. */
+    private long millisLeft(Exchange exchange) {
+        if (callerDeadlineMillis <= 0) {
+            return Long.MAX_VALUE;
+        }
+        return Math.max(0, exchange.getClock().getCreated() + callerDeadlineMillis - System.currentTimeMillis());
     }
 
     void claimInProcess(FrameRequest request) {
@@ -125,12 +138,8 @@ public final class InFlightFrames {
      * request's own deadline (counted from its arrival) and proxy.coalesce-wait-ms.
      */
     public void await(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request, Exchange exchange) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        if (callerDeadlineMillis > 0) {
-            long left = exchange.getClock().getCreated() + callerDeadlineMillis - System.currentTimeMillis();
-            deadline = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(0, left)));
-        }
-        awaitUntil(request, deadline);
+        long wait = Math.min(waitMillis, millisLeft(exchange));
+        awaitUntil(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait));
     }
 
     void await(FrameRequest request) {

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "400dd13afd35e2f1ee6cd37dd4fc2bf577521bd382d3cd28e89664ea3e5847e7";
+    static final String FINGERPRINT = "1cffc5a9bdc76688adab6804f47a0607dc41e4c4e97047a86ccef2c9bd8778f6";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

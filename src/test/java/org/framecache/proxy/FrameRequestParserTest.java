@@ -78,6 +78,12 @@ class FrameRequestParserTest extends StartedCamelContext {
     }
 
     @Test
+    void aPercentEncodedCommaIsAComma() {
+        assertArrayEquals(new int[] {1, 2, 3}, parser.parseFrames(frames("1%2C2%2c3")).getFrames());
+        assertTrue(badFrames(frames("1%2C%2C2")).getMessage().contains("separated by commas"));
+    }
+
+    @Test
     void singleLargestIntFrameIsAccepted() {
         FrameRequest request = parser.parseFrames(frames(Integer.toString(Integer.MAX_VALUE)));
 

@@ -137,4 +137,24 @@ class InboundTimeoutsTest extends FakeStoreTestSupport {
             assertTrue(answered >= 5, answered + " requests");
         }
     }
+
+    /**
+     * RFC 9112 §3.2, §6.3: a head that two parties could read two ways is refused and its connection closed (Netty
+     * itself reads Transfer-Encoding with Content-Length as chunked, as §6.1 allows, and drops the length).
+     */
+    @Test
+    void requestsThatCanBeReadTwoWaysAre400AndClosed() throws Exception {
+        String[] heads = {
+            "GET /dicomweb/studies HTTP/1.1\r\nHost: proxy\r\nHost: other\r\n\r\n",
+            "POST /dicomweb/studies HTTP/1.1\r\nHost: proxy\r\nContent-Length: 0\r\nContent-Length: 5\r\n\r\n",
+        };
+        for (String head : heads) {
+            try (Socket socket = connect()) {
+                socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                assertTrue(answer.startsWith("HTTP/1.1 400 "), head + " -> " + answer);
+                assertTrue(store.requests().isEmpty(), "nothing reached the store for " + head);
+            }
+        }
+    }
 }

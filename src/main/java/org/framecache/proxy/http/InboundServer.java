@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -124,12 +125,34 @@ public final class InboundServer {
                 if (!awaitingHeaders.isEmpty()) {
                     headersIn(request.connection());
                 }
+                String ambiguous = ambiguousFraming(request.headers());
+                if (ambiguous != null) {
+                    // RFC 9112 §3.2 and §6.3: a request two parties could read two ways is refused, and its connection
+                    // closed, so nothing in front of the proxy and the proxy disagree on where requests start
+                    request.response().setStatusCode(400).putHeader("Content-Type", "text/plain; charset=utf-8")
+                            .putHeader("Connection", "close").end(ambiguous + "\n");
+                    return;
+                }
                 root.handle(request);
             });
             server.listen(configuration.getBindPort(), configuration.getBindHost())
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             LOG.info("HTTP server on {}:{}: idle connections closed after {} ms, request headers due within {} ms",
                     configuration.getBindHost(), configuration.getBindPort(), idleMillis, headerMillis);
+        }
+
+        /**
+         * Why a request's head can be read two ways (two Host headers; two Content-Length headers), or null. Netty
+         * reads Transfer-Encoding with Content-Length as chunked and drops the length (RFC 9112 §6.1) before this.
+         */
+        static String ambiguousFraming(MultiMap headers) {
+            if (headers.getAll("Host").size() > 1) {
+                return "more than one Host header";
+            }
+            if (headers.getAll("Content-Length").size() > 1) {
+                return "more than one Content-Length header";
+            }
+            return null;
         }
 
         private void awaitHeaders(HttpConnection connection) {

@@ -77,6 +77,40 @@ public final class MultipartRelatedReader {
     }
 
     /**
+     * {@link #parts} for Camel's streaming splitter: the failure is thrown once, to the splitter, which stops there;
+     * after it the iterator is at its end. The splitter walks its iterator once more after it stopped (to release
+     * the exchanges it made), and a failure thrown again there is only logged, with its stack trace, as an error
+     * in releasing.
+     */
+    public Iterator<BodyPart> splitParts(InputStream body, String contentType) {
+        Iterator<BodyPart> parts = parts(body, contentType);
+        return new Iterator<>() {
+            private boolean failed;
+
+            @Override
+            public boolean hasNext() {
+                if (failed) {
+                    return false;
+                }
+                try {
+                    return parts.hasNext();
+                } catch (RuntimeException e) {
+                    failed = true;
+                    throw e;
+                }
+            }
+
+            @Override
+            public BodyPart next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("no more body parts");
+                }
+                return parts.next();
+            }
+        };
+    }
+
+    /**
      * Returns a lazy iterator over the body parts of {@code body} whose contents are streams read straight from
      * {@code body}, never held: for parts too large to hold, such as a whole instance. Each part's stream ends at its
      * delimiter; moving to the next part skips what was left unread of the current one. The limits and leniencies

@@ -545,6 +545,18 @@ class MultipartRelatedReaderTest {
     }
 
     @Test
+    void forTheSplitterTheFailureIsThrownOnceThenTheIteratorIsAtItsEnd() {
+        byte[] body = ascii("--" + BOUNDARY + "\r\nContent-Type: a/b\r\n\r\nfirst\r\n--" + BOUNDARY
+                + "\r\nContent-Type: a/b\r\n\r\nthis was cut o");
+        Iterator<BodyPart> it = reader.splitParts(new ByteArrayInputStream(body), CT);
+        assertArrayEquals(ascii("first"), it.next().content());
+        MalformedMultipartException e = assertThrows(MalformedMultipartException.class, it::hasNext);
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        assertFalse(it.hasNext());
+        assertThrows(NoSuchElementException.class, it::next);
+    }
+
+    @Test
     void eofMidPartWithNonMatchingContentLengthIsTruncation() {
         for (String tail : new String[] {"abc", "abcd\r\n", "abcdef\r\n", "abcde\n", "abcd\r\n\r\n"}) {
             byte[] body = ascii("--" + BOUNDARY + "\r\nContent-Length: 5\r\n\r\n" + tail);
