@@ -6,10 +6,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.framecache.proxy.cache.ByteCache;
@@ -22,6 +24,9 @@ import org.framecache.proxy.http.MultipartResponseWriter;
  */
 public final class FrameCache {
     private static final long REPLICA_POLL_MILLIS = 20;
+    /** The rendered resources' query parameters (PS3.18 §8.3.5.1), accept aside: they name how a frame is rendered. */
+    private static final Set<String> RENDERED_PARAMETERS =
+            Set.of("annotation", "quality", "viewport", "window", "iccprofile", "charset");
 
     /** Keys in the first lookup round trip; later ones are sized from the values seen, up to the maximum. */
     static final int FIRST_LOOKUP = 16;
@@ -275,14 +280,30 @@ public final class FrameCache {
      */
     String key(FrameRequest request, int frame, Representation representation) {
         return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:" + frame
-                + ":" + representation.cacheTag();
+                + ":" + keyTag(representation);
+    }
+
+    /**
+     * The representation's tag, readable; but a rendered query with a parameter other than those of PS3.18 §8.3.5.1
+     * could carry anything a viewer put in its URL (a token), so such a query is in the key only as a SHA-256.
+     */
+    static String keyTag(Representation representation) {
+        String query = representation.query();
+        if (!representation.rendered() || query.isEmpty() || Arrays.stream(query.split("&"))
+                .allMatch(p -> RENDERED_PARAMETERS.contains(p.substring(0, Math.max(0, p.indexOf('=')))))) {
+            return representation.cacheTag();
+        }
+        return "rendered:" + representation.mediaType() + "#" + HexFormat.of().formatHex(sha256(query), 0, 16);
     }
 
     /** A short, stable name for the upstream store, so that two stores never share entries. */
     static String storeId(String upstreamUrl) {
+        return HexFormat.of().formatHex(sha256(upstreamUrl), 0, 6);
+    }
+
+    private static byte[] sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(upstreamUrl.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -310,7 +310,7 @@ public class ProxyConfiguration implements CamelConfiguration {
                 redisTlsKeyFile, redisTlsVerifyHostname, redisTimeoutMillis, redisMaxConnections);
         ByteCache cache = !redis.configured() ? memory
                 : new TieredByteCache(memory, encryptedIfKeyed(new RedisByteCache(redis, ttl,
-                        Duration.ofMillis(redisRetryMillis))));
+                        Duration.ofMillis(redisRetryMillis), keyPrefix)));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes());
         registry.bind("frameCache", frameCache);
         StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);

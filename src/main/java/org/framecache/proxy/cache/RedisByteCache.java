@@ -49,6 +49,7 @@ public final class RedisByteCache implements ByteCache {
     private final boolean cluster;
     private final long ttlSeconds;
     private final String location;
+    private final String healthKey;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private final long retryNanos;
     /** This process's marker value: whoever deletes a marker must still own it. */
@@ -62,6 +63,15 @@ public final class RedisByteCache implements ByteCache {
     }
 
     public RedisByteCache(RedisSettings settings, Duration ttl, Duration retryAfter) {
+        this(settings, ttl, retryAfter, "dwfc:");
+    }
+
+    /**
+     * @param keyPrefix the prefix of every key the cache uses (cache.key-prefix): a cluster's health check reads a key
+     *                  under it, where an ACL user limited to the cache's keys may read
+     */
+    public RedisByteCache(RedisSettings settings, Duration ttl, Duration retryAfter, String keyPrefix) {
+        this.healthKey = keyPrefix + "health";
         this.jedis = settings.connect();
         this.cluster = settings.cluster();
         this.retryNanos = retryAfter.toNanos();
@@ -139,7 +149,7 @@ public final class RedisByteCache implements ByteCache {
     public String status() {
         try {
             if (cluster) {
-                jedis.get("dwfc-health"); // a cluster answers per slot: reaching the owner of one is the check
+                jedis.get(healthKey); // a cluster answers per slot: reaching the owner of one is the check
             } else {
                 jedis.ping();
             }

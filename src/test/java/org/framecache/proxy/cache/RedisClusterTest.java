@@ -39,9 +39,14 @@ class RedisClusterTest {
     private static RedisCluster cluster;
     private static RedisByteCache cache;
 
+    /** The cache's user on every node: what README says a cluster needs, and nothing more (default stays for admin). */
+    private static final String USER = "framecache";
+    private static final String PASSWORD = "cluster-acl-password";
+
     @BeforeAll
     static void start() {
-        cluster = RedisCluster.start();
+        cluster = RedisCluster.start(List.of("--user", USER, "on", ">" + PASSWORD, "~dwfc:*", "resetchannels", "-@all",
+                "+get", "+mget", "+eval", "+ping", "+set", "+del", "+client|setname", "+cluster|slots", "+asking"));
         cache = cache(Duration.ofMillis(100));
     }
 
@@ -56,14 +61,14 @@ class RedisClusterTest {
     }
 
     private static RedisByteCache cache(Duration retry) {
-        RedisSettings settings = new RedisSettings("", cluster.seeds(), "", "", "", "", "", false, "", "", "", true,
-                TIMEOUT_MILLIS, 8);
-        return new RedisByteCache(settings, Duration.ofMinutes(5), retry);
+        RedisSettings settings = new RedisSettings("", cluster.seeds(), "", "", USER, PASSWORD, "", false, "", "", "",
+                true, TIMEOUT_MILLIS, 8);
+        return new RedisByteCache(settings, Duration.ofMinutes(5), retry, "dwfc:");
     }
 
     /** A key as FrameCache makes it: the instance UID is the hash tag. */
     private static String key(String instance, int frame) {
-        return "dwfc:test:1.2:1.3:{" + instance + "}:" + frame + ":raw";
+        return "dwfc:test:1.2:1.3:{" + instance + "}:" + frame + ":raw:*";
     }
 
     /** A frame whose bytes are a function of its key, so a wrong or corrupt value is recognised. */
