@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -45,7 +47,11 @@ public final class RedisByteCache implements ByteCache {
             end
             return 0""");
 
-    private final UnifiedJedis jedis;
+    /** Opens the client: on first use, and again after a failed attempt once the retry time has passed. */
+    private final Supplier<UnifiedJedis> connector;
+    private final Object connecting = new Object();
+    private volatile UnifiedJedis jedis;
+    private volatile String lastConnectFailure = "";
     private final boolean cluster;
     private final long ttlSeconds;
     private final String location;
@@ -72,7 +78,7 @@ public final class RedisByteCache implements ByteCache {
      */
     public RedisByteCache(RedisSettings settings, Duration ttl, Duration retryAfter, String keyPrefix) {
         this.healthKey = keyPrefix + "health";
-        this.jedis = settings.connect();
+        this.connector = settings.connector(); // settings are checked now; the network is first asked on first use
         this.cluster = settings.cluster();
         this.retryNanos = retryAfter.toNanos();
         this.ttlSeconds = ttl.toSeconds();
@@ -87,7 +93,7 @@ public final class RedisByteCache implements ByteCache {
         try {
             List<byte[]> values = new ArrayList<>(Collections.nCopies(keys.size(), null));
             for (List<Integer> slot : bySlot(keys)) {
-                List<byte[]> found = jedis.mget(encode(keys, slot).toArray(byte[][]::new));
+                List<byte[]> found = client().mget(encode(keys, slot).toArray(byte[][]::new));
                 for (int i = 0; i < slot.size(); i++) {
                     values.set(slot.get(i), found.get(i));
                 }
@@ -108,7 +114,7 @@ public final class RedisByteCache implements ByteCache {
             List<Boolean> held = new ArrayList<>(Collections.nCopies(keys.size(), Boolean.FALSE));
             byte[] millis = Long.toString(expiry.toMillis()).getBytes(StandardCharsets.US_ASCII);
             for (List<Integer> slot : bySlot(keys)) {
-                List<?> answers = (List<?>) jedis.eval(MARK, encode(keys, slot), List.of(owner, millis));
+                List<?> answers = (List<?>) client().eval(MARK, encode(keys, slot), List.of(owner, millis));
                 for (int i = 0; i < slot.size(); i++) {
                     held.set(slot.get(i), Long.valueOf(1).equals(answers.get(i)));
                 }
@@ -131,7 +137,7 @@ public final class RedisByteCache implements ByteCache {
         }
         try {
             for (List<Integer> slot : bySlot(keys)) {
-                jedis.eval(UNMARK, encode(keys, slot), List.of(owner));
+                client().eval(UNMARK, encode(keys, slot), List.of(owner));
             }
         } catch (JedisException e) {
             failed("marker removal", e);
@@ -149,9 +155,9 @@ public final class RedisByteCache implements ByteCache {
     public String status() {
         try {
             if (cluster) {
-                jedis.get(healthKey); // a cluster answers per slot: reaching the owner of one is the check
+                client().get(healthKey); // a cluster answers per slot: reaching the owner of one is the check
             } else {
-                jedis.ping();
+                client().ping();
             }
             return "up";
         } catch (JedisException e) {
@@ -171,7 +177,7 @@ public final class RedisByteCache implements ByteCache {
                 List<byte[]> values = new ArrayList<>(slot.size() + 1);
                 values.add(ttl);
                 slot.forEach(i -> values.add(entries.get(keys.get(i))));
-                jedis.eval(WRITE, encode(keys, slot), values);
+                client().eval(WRITE, encode(keys, slot), values);
             }
         } catch (JedisException e) {
             failed("write", e);
@@ -185,7 +191,37 @@ public final class RedisByteCache implements ByteCache {
 
     @Override
     public void close() {
-        jedis.close();
+        synchronized (connecting) {
+            if (jedis != null) {
+                jedis.close();
+            }
+        }
+    }
+
+    /**
+     * The client, opened on first use: a cluster or sentinels unreachable when the proxy starts are a Redis that is
+     * away (misses; tried again after the retry time), not a proxy that cannot start. One caller opens it; the
+     * others wait for that attempt (bounded by the connect timeout per node) and do not repeat a failed one.
+     */
+    private UnifiedJedis client() {
+        UnifiedJedis open = jedis;
+        if (open != null) {
+            return open;
+        }
+        synchronized (connecting) {
+            if (jedis == null) {
+                if (!isAvailable()) {
+                    throw new JedisConnectionException("not connected: " + lastConnectFailure);
+                }
+                try {
+                    jedis = connector.get();
+                } catch (RuntimeException e) {
+                    lastConnectFailure = e.getMessage();
+                    throw e instanceof JedisException known ? known : new JedisConnectionException(e.getMessage(), e);
+                }
+            }
+            return jedis;
+        }
     }
 
     /**

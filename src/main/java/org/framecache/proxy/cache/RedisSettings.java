@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import javax.net.ssl.SSLParameters;
 
@@ -44,8 +45,18 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
         return !blank(clusterNodes);
     }
 
-    /** Opens the client (connections are made lazily, except the cluster's and sentinel's discovery). */
+    /** Opens the client now (see {@link #connector()}). */
     public UnifiedJedis connect() {
+        return connector().get();
+    }
+
+    /**
+     * Checks every setting now (one form, node lists, the URL, the TLS files: a mistake stops the start with a clear
+     * message) and returns what opens the client. Opening talks to the network for a cluster (the slot map) and for
+     * Sentinel (the primary's address), and fails while they are unreachable; a single server's connections are made
+     * on first use.
+     */
+    public Supplier<UnifiedJedis> connector() {
         int forms = (blank(url) ? 0 : 1) + (blank(clusterNodes) ? 0 : 1) + (blank(sentinelMaster) ? 0 : 1);
         if (forms != 1) {
             throw new IllegalArgumentException("set exactly one of cache.redis-url, cache.redis-cluster-nodes and "
@@ -56,16 +67,20 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
         pool.setMaxIdle(maxConnections);
         pool.setMaxWait(Duration.ofMillis(timeoutMillis));
         if (cluster()) {
+            Set<HostAndPort> seeds = nodes(clusterNodes, "cache.redis-cluster-nodes");
+            JedisClientConfig config = clientConfig(tls, user, password, 0);
             // MOVED/ASK are followed by the client; retries (slot map refreshes) end at the timeout
-            return new JedisCluster(nodes(clusterNodes, "cache.redis-cluster-nodes"), clientConfig(tls, user, password, 0),
-                    3, Duration.ofMillis(timeoutMillis), pool);
+            return () -> new JedisCluster(seeds, config, 3, Duration.ofMillis(timeoutMillis), pool);
         }
         if (!blank(sentinelMaster)) {
             if (blank(sentinelNodes)) {
                 throw new IllegalArgumentException("cache.redis-sentinel-master needs cache.redis-sentinel-nodes");
             }
-            return new JedisSentineled(sentinelMaster.strip(), clientConfig(tls, user, password, 0), pool,
-                    nodes(sentinelNodes, "cache.redis-sentinel-nodes"), clientConfig(tls, "", sentinelPassword, 0));
+            Set<HostAndPort> sentinels = nodes(sentinelNodes, "cache.redis-sentinel-nodes");
+            JedisClientConfig primaryConfig = clientConfig(tls, user, password, 0);
+            JedisClientConfig sentinelConfig = clientConfig(tls, "", sentinelPassword, 0);
+            String master = sentinelMaster.strip();
+            return () -> new JedisSentineled(master, primaryConfig, pool, sentinels, sentinelConfig);
         }
         URI uri = URI.create(url.strip());
         if (!JedisURIHelper.isValid(uri)) {
@@ -73,8 +88,10 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
         }
         String effectiveUser = blank(user) ? JedisURIHelper.getUser(uri) : user;
         String effectivePassword = blank(password) ? JedisURIHelper.getPassword(uri) : password;
-        return new JedisPooled(JedisURIHelper.getHostAndPort(uri), clientConfig(tls || JedisURIHelper.isRedisSSLScheme(uri),
-                effectiveUser, effectivePassword, JedisURIHelper.getDBIndex(uri)), pool);
+        JedisClientConfig config = clientConfig(tls || JedisURIHelper.isRedisSSLScheme(uri), effectiveUser,
+                effectivePassword, JedisURIHelper.getDBIndex(uri));
+        HostAndPort server = JedisURIHelper.getHostAndPort(uri);
+        return () -> new JedisPooled(server, config, pool);
     }
 
     /** For logs and health: where, never credentials. */

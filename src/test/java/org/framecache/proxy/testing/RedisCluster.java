@@ -20,18 +20,35 @@ public final class RedisCluster implements AutoCloseable {
     public static final int NODE_TIMEOUT_MILLIS = 1000;
 
     private final List<RedisProcess> nodes;
+    /** Each node's TLS port, in the order of {@link #nodes}; empty for a plain cluster. */
+    private final List<Integer> tlsPorts;
 
-    private RedisCluster(List<RedisProcess> nodes) {
+    private RedisCluster(List<RedisProcess> nodes, List<Integer> tlsPorts) {
         this.nodes = nodes;
+        this.tlsPorts = tlsPorts;
     }
 
     public static RedisCluster start() {
         return start(List.of());
     }
 
-    /** With more options for every node (e.g. TLS). */
+    /** With more options for every node (e.g. an ACL user). */
     public static RedisCluster start(List<String> extraArgs) {
+        return start(extraArgs, null);
+    }
+
+    /**
+     * Clients reach it over mutual TLS only on {@link #seeds()} (certificates from {@code certificates}: "server" for
+     * the nodes, "client" for them as each other's clients); the cluster bus and replication are TLS too. The plain
+     * ports stay open on loopback for the test's own administration (cluster creation, health, slot queries).
+     */
+    public static RedisCluster startTls(TestCertificates certificates, List<String> extraArgs) {
+        return start(extraArgs, certificates);
+    }
+
+    private static RedisCluster start(List<String> extraArgs, TestCertificates certificates) {
         List<RedisProcess> nodes = new ArrayList<>();
+        List<Integer> tlsPorts = new ArrayList<>();
         try {
             for (int i = 0; i < 6; i++) {
                 List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
@@ -39,10 +56,22 @@ public final class RedisCluster implements AutoCloseable {
                         "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
                         "--cluster-port", Integer.toString(FreePorts.loopback()),
                         "--appendonly", "no"));
+                if (certificates != null) {
+                    int tlsPort = FreePorts.loopback();
+                    tlsPorts.add(tlsPort);
+                    args.addAll(List.of("--tls-port", Integer.toString(tlsPort),
+                            "--tls-cluster", "yes", "--tls-replication", "yes",
+                            "--tls-cert-file", certificates.cert("server").toString(),
+                            "--tls-key-file", certificates.key("server").toString(),
+                            "--tls-client-cert-file", certificates.cert("client").toString(),
+                            "--tls-client-key-file", certificates.key("client").toString(),
+                            "--tls-ca-cert-file", certificates.cert("ca").toString(),
+                            "--tls-auth-clients", "yes"));
+                }
                 args.addAll(extraArgs);
                 nodes.add(RedisProcess.start(args));
             }
-            RedisCluster cluster = new RedisCluster(nodes);
+            RedisCluster cluster = new RedisCluster(nodes, tlsPorts);
             cluster.create();
             return cluster;
         } catch (RuntimeException e) {
@@ -51,9 +80,25 @@ public final class RedisCluster implements AutoCloseable {
         }
     }
 
-    /** host:port of every node, comma separated (cache.redis-cluster-nodes). */
+    /** host:port of every node, comma separated (cache.redis-cluster-nodes): the TLS ports of a TLS cluster. */
     public String seeds() {
+        if (!tlsPorts.isEmpty()) {
+            return tlsPorts.stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
+        }
         return nodes.stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+    }
+
+    /** Empties every master (the cache flushed); replicas follow. */
+    public void flushAll() {
+        for (RedisProcess node : nodes) {
+            if (node.isAlive()) {
+                try (Jedis jedis = new Jedis("127.0.0.1", node.port())) {
+                    if (jedis.info("replication").contains("role:master")) {
+                        jedis.flushAll();
+                    }
+                }
+            }
+        }
     }
 
     public List<RedisProcess> nodes() {

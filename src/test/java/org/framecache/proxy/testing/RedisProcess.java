@@ -53,7 +53,12 @@ public final class RedisProcess implements AutoCloseable {
 
     /** A sentinel on a free port with these config lines (the port, bind and dir lines are added). */
     public static RedisProcess sentinel(String config) {
-        return start(FreePorts.loopback(), List.of("--sentinel"), config);
+        return sentinelOn(FreePorts.loopback(), config);
+    }
+
+    /** A sentinel on the given port (one a client was told of before anything listened there). */
+    public static RedisProcess sentinelOn(int port, String config) {
+        return start(port, List.of("--sentinel"), config);
     }
 
     private static RedisProcess start(int port, List<String> extraArgs, String sentinelConfig) {
