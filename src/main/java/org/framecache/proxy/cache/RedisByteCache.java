@@ -7,12 +7,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisClusterCRC16;
@@ -22,12 +23,15 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * round trip each way whatever its frame count. The same commands serve one server, a Sentinel-watched primary and
  * a Redis Cluster: in a cluster the keys of one call are split by hash slot, one call per slot, and the frames of an
  * instance share a slot (the instance UID is the key's hash tag, see FrameCache), so a request is still one round
- * trip. Redis failures are misses and dropped writes, never request failures; the connection pools reconnect by
- * themselves when Redis comes back.
+ * trip. Redis failures are misses and dropped writes, never request failures; after one, requests skip what failed
+ * for the retry time: the whole of Redis for one server or Sentinel, only that master in a cluster (the instances on
+ * the other masters are still served). The client reconnects by itself when Redis comes back.
  */
 public final class RedisByteCache implements ByteCache {
     private static final Logger LOG = LoggerFactory.getLogger(RedisByteCache.class);
     private static final long WARN_INTERVAL_NANOS = Duration.ofSeconds(10).toNanos();
+    /** The back-off key for the whole of Redis (not connected; one server; Sentinel's primary). */
+    private static final Object WHOLE = "all of Redis";
 
     /** SET with EX for every key (ARGV[1] the TTL, ARGV[i + 1] the value of KEYS[i]). */
     private static final byte[] WRITE = script("""
@@ -48,9 +52,9 @@ public final class RedisByteCache implements ByteCache {
             return 0""");
 
     /** Opens the client: on first use, and again after a failed attempt once the retry time has passed. */
-    private final Supplier<UnifiedJedis> connector;
+    private final Supplier<RedisSettings.Client> connector;
     private final Object connecting = new Object();
-    private volatile UnifiedJedis jedis;
+    private volatile RedisSettings.Client client;
     private volatile String lastConnectFailure = "";
     private final boolean cluster;
     private final long ttlSeconds;
@@ -60,8 +64,8 @@ public final class RedisByteCache implements ByteCache {
     private final long retryNanos;
     /** This process's marker value: whoever deletes a marker must still own it. */
     private final byte[] owner = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
-    /** While Redis is away, requests skip it until this time (System.nanoTime), then one tries again. */
-    private volatile long unavailableUntil = System.nanoTime();
+    /** Until when (System.nanoTime) requests skip Redis: {@link #WHOLE}, or a cluster master by its address. */
+    private final Map<Object, Long> awayUntil = new ConcurrentHashMap<>();
 
     public RedisByteCache(String url, String password, Duration ttl, int timeoutMillis, int maxConnections,
                           Duration retryAfter) {
@@ -87,43 +91,52 @@ public final class RedisByteCache implements ByteCache {
 
     @Override
     public List<byte[]> getAll(List<String> keys) {
-        if (!isAvailable()) {
-            return new ArrayList<>(Collections.nCopies(keys.size(), null));
+        List<byte[]> values = new ArrayList<>(Collections.nCopies(keys.size(), null));
+        RedisSettings.Client redis = connected();
+        if (redis == null) {
+            return values;
         }
-        try {
-            List<byte[]> values = new ArrayList<>(Collections.nCopies(keys.size(), null));
-            for (List<Integer> slot : bySlot(keys)) {
-                List<byte[]> found = client().mget(encode(keys, slot).toArray(byte[][]::new));
+        for (List<Integer> slot : bySlot(keys)) {
+            Object node = nodeOf(redis, keys.get(slot.get(0)));
+            if (away(node)) {
+                continue;
+            }
+            try {
+                List<byte[]> found = redis.commands().mget(encode(keys, slot).toArray(byte[][]::new));
                 for (int i = 0; i < slot.size(); i++) {
                     values.set(slot.get(i), found.get(i));
                 }
+            } catch (JedisException e) {
+                failed(node, "lookup", e);
             }
-            return values;
-        } catch (JedisException e) {
-            failed("lookup", e);
-            return new ArrayList<>(Collections.nCopies(keys.size(), null));
         }
+        return values;
     }
 
+    /** Where Redis cannot be asked, the caller holds the marker: it fetches the frame itself. */
     @Override
     public List<Boolean> mark(List<String> keys, Duration expiry) {
-        if (!isAvailable()) {
-            return new ArrayList<>(Collections.nCopies(keys.size(), Boolean.TRUE));
+        List<Boolean> held = new ArrayList<>(Collections.nCopies(keys.size(), Boolean.TRUE));
+        RedisSettings.Client redis = connected();
+        if (redis == null) {
+            return held;
         }
-        try {
-            List<Boolean> held = new ArrayList<>(Collections.nCopies(keys.size(), Boolean.FALSE));
-            byte[] millis = Long.toString(expiry.toMillis()).getBytes(StandardCharsets.US_ASCII);
-            for (List<Integer> slot : bySlot(keys)) {
-                List<?> answers = (List<?>) client().eval(MARK, encode(keys, slot), List.of(owner, millis));
+        byte[] millis = Long.toString(expiry.toMillis()).getBytes(StandardCharsets.US_ASCII);
+        for (List<Integer> slot : bySlot(keys)) {
+            Object node = nodeOf(redis, keys.get(slot.get(0)));
+            if (away(node)) {
+                continue;
+            }
+            try {
+                List<?> answers = (List<?>) redis.commands().eval(MARK, encode(keys, slot), List.of(owner, millis));
                 for (int i = 0; i < slot.size(); i++) {
                     held.set(slot.get(i), Long.valueOf(1).equals(answers.get(i)));
                 }
+            } catch (JedisException e) {
+                failed(node, "marker", e);
             }
-            return held;
-        } catch (JedisException e) {
-            failed("marker", e);
-            return new ArrayList<>(Collections.nCopies(keys.size(), Boolean.TRUE));
         }
+        return held;
     }
 
     /**
@@ -132,56 +145,76 @@ public final class RedisByteCache implements ByteCache {
      */
     @Override
     public void unmark(List<String> keys) {
-        if (keys.isEmpty() || !isAvailable()) {
+        RedisSettings.Client redis = keys.isEmpty() ? null : connected();
+        if (redis == null) {
             return;
         }
-        try {
-            for (List<Integer> slot : bySlot(keys)) {
-                client().eval(UNMARK, encode(keys, slot), List.of(owner));
+        for (List<Integer> slot : bySlot(keys)) {
+            Object node = nodeOf(redis, keys.get(slot.get(0)));
+            if (!away(node)) {
+                try {
+                    redis.commands().eval(UNMARK, encode(keys, slot), List.of(owner));
+                } catch (JedisException e) {
+                    failed(node, "marker removal", e);
+                }
             }
-        } catch (JedisException e) {
-            failed("marker removal", e);
-        }
-    }
-
-    /** False while Redis is known to be away: a miss costs nothing instead of a timeout per request. */
-    @Override
-    public boolean isAvailable() {
-        return System.nanoTime() - unavailableUntil >= 0;
-    }
-
-    /** Asks Redis itself (health checks are rare): "up", or why not. */
-    @Override
-    public String status() {
-        try {
-            if (cluster) {
-                client().get(healthKey); // a cluster answers per slot: reaching the owner of one is the check
-            } else {
-                client().ping();
-            }
-            return "up";
-        } catch (JedisException e) {
-            return "unavailable, serving from the store: " + e.getMessage();
         }
     }
 
     @Override
     public void putAll(Map<String, byte[]> entries) {
-        if (entries.isEmpty() || !isAvailable()) {
+        RedisSettings.Client redis = entries.isEmpty() ? null : connected();
+        if (redis == null) {
             return;
         }
+        List<String> keys = new ArrayList<>(entries.keySet());
+        byte[] ttl = Long.toString(ttlSeconds).getBytes(StandardCharsets.US_ASCII);
+        for (List<Integer> slot : bySlot(keys)) {
+            Object node = nodeOf(redis, keys.get(slot.get(0)));
+            if (away(node)) {
+                continue;
+            }
+            List<byte[]> values = new ArrayList<>(slot.size() + 1);
+            values.add(ttl);
+            slot.forEach(i -> values.add(entries.get(keys.get(i))));
+            try {
+                redis.commands().eval(WRITE, encode(keys, slot), values);
+            } catch (JedisException e) {
+                failed(node, "write", e);
+            }
+        }
+    }
+
+    /**
+     * False while the whole of Redis is known to be away (not connected, or the one server or primary failed): a
+     * miss then costs nothing instead of a timeout per request. A single cluster master away does not count here.
+     */
+    @Override
+    public boolean isAvailable() {
+        return !away(WHOLE);
+    }
+
+    /** Asks Redis itself (health checks are rare): "up", or why not, naming the cluster masters being skipped. */
+    @Override
+    public String status() {
         try {
-            List<String> keys = new ArrayList<>(entries.keySet());
-            byte[] ttl = Long.toString(ttlSeconds).getBytes(StandardCharsets.US_ASCII);
-            for (List<Integer> slot : bySlot(keys)) {
-                List<byte[]> values = new ArrayList<>(slot.size() + 1);
-                values.add(ttl);
-                slot.forEach(i -> values.add(entries.get(keys.get(i))));
-                client().eval(WRITE, encode(keys, slot), values);
+            RedisSettings.Client redis = client();
+            if (cluster) {
+                redis.commands().get(healthKey); // a cluster answers per slot: reaching the owner of one is the check
+            } else {
+                redis.commands().ping();
             }
         } catch (JedisException e) {
-            failed("write", e);
+            return "unavailable, serving from the store: " + e.getMessage();
         }
+        List<String> skipped = new ArrayList<>();
+        awayUntil.forEach((node, until) -> {
+            if (node != WHOLE && System.nanoTime() - until < 0) {
+                skipped.add(node.toString());
+            }
+        });
+        return skipped.isEmpty() ? "up"
+                : "partly unavailable, serving the slots of " + String.join(", ", skipped) + " from the store";
     }
 
     @Override
@@ -192,9 +225,22 @@ public final class RedisByteCache implements ByteCache {
     @Override
     public void close() {
         synchronized (connecting) {
-            if (jedis != null) {
-                jedis.close();
+            if (client != null) {
+                client.close();
             }
+        }
+    }
+
+    /** The client, or null (and the whole of Redis skipped for the retry time) when it cannot be opened. */
+    private RedisSettings.Client connected() {
+        if (away(WHOLE)) {
+            return null;
+        }
+        try {
+            return client();
+        } catch (JedisException e) {
+            failed(WHOLE, "connection", e);
+            return null;
         }
     }
 
@@ -203,25 +249,46 @@ public final class RedisByteCache implements ByteCache {
      * away (misses; tried again after the retry time), not a proxy that cannot start. One caller opens it; the
      * others wait for that attempt (bounded by the connect timeout per node) and do not repeat a failed one.
      */
-    private UnifiedJedis client() {
-        UnifiedJedis open = jedis;
+    private RedisSettings.Client client() {
+        RedisSettings.Client open = client;
         if (open != null) {
             return open;
         }
         synchronized (connecting) {
-            if (jedis == null) {
-                if (!isAvailable()) {
+            if (client == null) {
+                if (away(WHOLE)) {
                     throw new JedisConnectionException("not connected: " + lastConnectFailure);
                 }
                 try {
-                    jedis = connector.get();
+                    client = connector.get();
                 } catch (RuntimeException e) {
                     lastConnectFailure = e.getMessage();
                     throw e instanceof JedisException known ? known : new JedisConnectionException(e.getMessage(), e);
                 }
             }
-            return jedis;
+            return client;
         }
+    }
+
+    /** What a failure of a call for this key makes requests skip: its cluster master, else the whole of Redis. */
+    private Object nodeOf(RedisSettings.Client redis, String key) {
+        if (!cluster) {
+            return WHOLE;
+        }
+        HostAndPort node = redis.nodeOfSlot().apply(JedisClusterCRC16.getSlot(key));
+        return node != null ? node : WHOLE;
+    }
+
+    private boolean away(Object node) {
+        Long until = awayUntil.get(node);
+        if (until == null) {
+            return false;
+        }
+        if (System.nanoTime() - until < 0) {
+            return true;
+        }
+        awayUntil.remove(node, until);
+        return false;
     }
 
     /**
@@ -249,13 +316,17 @@ public final class RedisByteCache implements ByteCache {
         return lua.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Skips Redis for a while; one warning per interval, so an outage does not flood the log at request rate. */
-    private void failed(String operation, JedisException e) {
-        unavailableUntil = System.nanoTime() + retryNanos;
+    /**
+     * Skips what failed (a cluster master, or the whole of Redis) for a while; one warning per interval, so an outage
+     * does not flood the log at request rate.
+     */
+    private void failed(Object node, String operation, JedisException e) {
+        awayUntil.put(node, System.nanoTime() + retryNanos);
         long now = System.nanoTime();
         long last = lastWarning.get();
         if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
-            LOG.warn("Redis {} failed at {}, serving from the store and retrying in {} ms: {}", operation, location,
+            LOG.warn("Redis {} failed at {}{}, serving {} from the store and retrying in {} ms: {}", operation, location,
+                    node == WHOLE ? "" : " (master " + node + ")", node == WHOLE ? "everything" : "its slots",
                     retryNanos / 1_000_000, e.getMessage());
         }
     }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 import javax.net.ssl.SSLParameters;
@@ -17,6 +18,7 @@ import redis.clients.jedis.JedisCluster;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisSentineled;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.ClusterConnectionProvider;
 import redis.clients.jedis.util.JedisURIHelper;
 
 /**
@@ -45,9 +47,15 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
         return !blank(clusterNodes);
     }
 
-    /** Opens the client now (see {@link #connector()}). */
-    public UnifiedJedis connect() {
-        return connector().get();
+    /**
+     * An open client: its commands, and for a cluster the master that serves a hash slot now (null for one server or
+     * Sentinel), so that a failing master can be told apart from the rest.
+     */
+    public record Client(UnifiedJedis commands, IntFunction<HostAndPort> nodeOfSlot) implements AutoCloseable {
+        @Override
+        public void close() {
+            commands.close();
+        }
     }
 
     /**
@@ -56,7 +64,7 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
      * Sentinel (the primary's address), and fails while they are unreachable; a single server's connections are made
      * on first use.
      */
-    public Supplier<UnifiedJedis> connector() {
+    public Supplier<Client> connector() {
         int forms = (blank(url) ? 0 : 1) + (blank(clusterNodes) ? 0 : 1) + (blank(sentinelMaster) ? 0 : 1);
         if (forms != 1) {
             throw new IllegalArgumentException("set exactly one of cache.redis-url, cache.redis-cluster-nodes and "
@@ -70,7 +78,10 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
             Set<HostAndPort> seeds = nodes(clusterNodes, "cache.redis-cluster-nodes");
             JedisClientConfig config = clientConfig(tls, user, password, 0);
             // MOVED/ASK are followed by the client; retries (slot map refreshes) end at the timeout
-            return () -> new JedisCluster(seeds, config, 3, Duration.ofMillis(timeoutMillis), pool);
+            return () -> {
+                ClusterConnectionProvider provider = new ClusterConnectionProvider(seeds, config, pool);
+                return new Client(new JedisCluster(provider, 3, Duration.ofMillis(timeoutMillis)), provider::getNode);
+            };
         }
         if (!blank(sentinelMaster)) {
             if (blank(sentinelNodes)) {
@@ -80,7 +91,8 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
             JedisClientConfig primaryConfig = clientConfig(tls, user, password, 0);
             JedisClientConfig sentinelConfig = clientConfig(tls, "", sentinelPassword, 0);
             String master = sentinelMaster.strip();
-            return () -> new JedisSentineled(master, primaryConfig, pool, sentinels, sentinelConfig);
+            return () -> new Client(new JedisSentineled(master, primaryConfig, pool, sentinels, sentinelConfig),
+                    slot -> null);
         }
         URI uri = URI.create(url.strip());
         if (!JedisURIHelper.isValid(uri)) {
@@ -91,7 +103,7 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
         JedisClientConfig config = clientConfig(tls || JedisURIHelper.isRedisSSLScheme(uri), effectiveUser,
                 effectivePassword, JedisURIHelper.getDBIndex(uri));
         HostAndPort server = JedisURIHelper.getHostAndPort(uri);
-        return () -> new JedisPooled(server, config, pool);
+        return () -> new Client(new JedisPooled(server, config, pool), slot -> null);
     }
 
     /** For logs and health: where, never credentials. */
