@@ -192,6 +192,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     String localFolder;
     /** What the cache keys name the store by: its URL, or the folder's path. */
     private String storeIdentity;
+    /** The shared tier when its values are encrypted (for its metric), else null. */
+    private EncryptedByteCache encryptedShared;
 
     @BindToRegistry
     public AcceptNegotiator acceptNegotiator() {
@@ -380,6 +382,9 @@ public class ProxyConfiguration implements CamelConfiguration {
         ProxyMetrics.bindPrefetch(meters, prefetcher);
         ProxyMetrics.bindInProcessHits(meters, hits);
         ProxyMetrics.bindInFlightBytes(meters, inFlightBytes());
+        if (encryptedShared != null) {
+            ProxyMetrics.bindEncryption(meters, encryptedShared);
+        }
         if (health != null) {
             health.register(DegradedNotDownCheck.store(breaker, upstreamUrl));
         }
@@ -459,7 +464,8 @@ public class ProxyConfiguration implements CamelConfiguration {
             }
             return shared;
         }
-        return new EncryptedByteCache(shared, new ValueCipher(encryptionKey, encryptionOldKey));
+        encryptedShared = new EncryptedByteCache(shared, new ValueCipher(encryptionKey, encryptionOldKey));
+        return encryptedShared;
     }
 
     private static List<String> list(String commaSeparated) {
