@@ -3,6 +3,8 @@ package org.framecache.proxy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 
 import org.framecache.proxy.multipart.MediaType;
 
@@ -14,8 +16,23 @@ import org.framecache.proxy.multipart.MediaType;
 public final class AcceptNegotiator {
     private static final String OFFERED_FRAMES = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*"
             + ", multipart/related; type=\"<image type>\"; transfer-syntax=<uid>";
-    private static final String OFFERED_RENDERED = "image/jpeg, image/png";
-    private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png");
+    /** PS3.18 §8.7.4 rendered media types the proxy writes, in the order that breaks ties (JPEG first, the default). */
+    private static final List<String> RENDERED_TYPES = List.of("image/jpeg", "image/png", "image/webp", "image/gif",
+            "image/jxl");
+
+    /** Media type → why it cannot be written here (empty when it can). */
+    private final Function<String, Optional<String>> unavailable;
+
+    /** JPEG and PNG only (what any store renders). */
+    public AcceptNegotiator() {
+        this(type -> type.equals("image/jpeg") || type.equals("image/png") ? Optional.empty()
+                : Optional.of("the proxy has no encoder for it"));
+    }
+
+    /** @param unavailable for each rendered media type, why it cannot be written here, or empty when it can */
+    public AcceptNegotiator(Function<String, Optional<String>> unavailable) {
+        this.unavailable = unavailable;
+    }
 
     public Representation forFrames(String accept) {
         List<MediaType> ranges = parse(accept);
@@ -76,30 +93,64 @@ public final class AcceptNegotiator {
         return acceptable;
     }
 
+    /**
+     * The rendered media type (PS3.18 §8.7.4, §10.4.1.1.3): the acceptable type with the highest q-value that can be
+     * written here (JPEG wins ties, and is what a client stating nothing gets); {@code multipart/related; type=...}
+     * ranges count as their type. Nothing acceptable is a 406 saying what is offered, or why the type asked for is not
+     * available here.
+     */
     public Representation forRendered(String accept, String query) {
-        List<MediaType> ranges = parse(accept);
-        if (ranges.isEmpty()) {
-            return Representation.rendered("image/jpeg", query);
-        }
-        for (MediaType range : ranges) {
+        return Representation.rendered(renderedType(accept), query);
+    }
+
+    public String renderedType(String accept) {
+        List<MediaType> ranges = new ArrayList<>();
+        for (MediaType range : parse(accept)) {
             if (range.parameter("transfer-syntax") != null) {
                 throw ProxyException.badRequest("transfer-syntax is not allowed for rendered media types");
             }
+            String type = range.essence().equals("multipart/related") ? range.parameter("type") : null;
+            if (type != null) {
+                String q = range.parameter("q");
+                MediaType part = MediaType.parse(type);
+                range = MediaType.parse(part.essence() + (q == null ? "" : "; q=" + q));
+            }
+            ranges.add(range);
         }
-        // each type's quality is that of the most specific range matching it (RFC 9110 §12.5.1); JPEG wins ties
+        if (ranges.isEmpty()) {
+            return "image/jpeg";
+        }
+        // each type's quality is that of the most specific range matching it (RFC 9110 §12.5.1)
         String chosen = null;
         double best = 0;
+        String wantedHere = null;
+        double wantedQuality = 0;
         for (String type : RENDERED_TYPES) {
             double q = qualityOf(type, ranges);
-            if (q > best) {
+            Optional<String> why = unavailable.apply(type);
+            if (why.isPresent()) {
+                if (q > wantedQuality && explicitlyNamed(type, ranges)) {
+                    wantedQuality = q;
+                    wantedHere = type + " is not available here: " + why.get();
+                }
+            } else if (q > best) {
                 best = q;
                 chosen = type;
             }
         }
         if (chosen == null) {
-            throw ProxyException.notAcceptable("rendered frames are offered as " + OFFERED_RENDERED + "; none is acceptable");
+            throw ProxyException.notAcceptable(wantedHere != null ? wantedHere
+                    : "rendered frames are offered as " + offered() + "; none is acceptable");
         }
-        return Representation.rendered(chosen, query);
+        return chosen;
+    }
+
+    private String offered() {
+        return String.join(", ", RENDERED_TYPES.stream().filter(t -> unavailable.apply(t).isEmpty()).toList());
+    }
+
+    private static boolean explicitlyNamed(String type, List<MediaType> ranges) {
+        return ranges.stream().anyMatch(r -> r.essence().equals(type));
     }
 
     private static double qualityOf(String type, List<MediaType> ranges) {

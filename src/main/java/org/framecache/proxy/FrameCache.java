@@ -6,12 +6,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.framecache.proxy.cache.ByteCache;
@@ -24,9 +22,6 @@ import org.framecache.proxy.http.MultipartResponseWriter;
  */
 public final class FrameCache {
     private static final long REPLICA_POLL_MILLIS = 20;
-    /** The rendered resources' query parameters (PS3.18 §8.3.5.1), accept aside: they name how a frame is rendered. */
-    private static final Set<String> RENDERED_PARAMETERS =
-            Set.of("annotation", "quality", "viewport", "window", "iccprofile", "charset");
 
     /** Keys in the first lookup round trip; later ones are sized from the values seen, up to the maximum. */
     static final int FIRST_LOOKUP = 16;
@@ -169,11 +164,28 @@ public final class FrameCache {
             entries.put(key(request, frame.frame(), frame.representation()), value);
             // the request serves the bytes now cached, not the part they were copied from: one copy of each frame
             request.put(frame.frame(), CachedFrame.decode(value));
+            if (frame.representation().producedByProxy()) {
+                request.countProduced(); // made here from stored frames: no store call of its own
+                continue;
+            }
             boolean fallback = frame.representation().rendered() && !request.getRepresentation().rendered();
             (fallback ? fetchedRendered : fetchedRaw).increment();
             request.countFetched(fallback);
         }
         cache.putAll(entries);
+    }
+
+    /** A value kept for the request's instance as a whole (e.g. its ICC profile), from any tier; null when absent. */
+    public byte[] instanceValue(FrameRequest request, String tag) {
+        return cache.getAll(List.of(instanceKey(request, tag))).get(0);
+    }
+
+    public void putInstanceValue(FrameRequest request, String tag, byte[] value) {
+        cache.putAll(Map.of(instanceKey(request, tag), value));
+    }
+
+    private String instanceKey(FrameRequest request, String tag) {
+        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:instance:" + tag;
     }
 
     /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */
@@ -280,20 +292,7 @@ public final class FrameCache {
      */
     String key(FrameRequest request, int frame, Representation representation) {
         return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:" + frame
-                + ":" + keyTag(representation);
-    }
-
-    /**
-     * The representation's tag, readable; but a rendered query with a parameter other than those of PS3.18 §8.3.5.1
-     * could carry anything a viewer put in its URL (a token), so such a query is in the key only as a SHA-256.
-     */
-    static String keyTag(Representation representation) {
-        String query = representation.query();
-        if (!representation.rendered() || query.isEmpty() || Arrays.stream(query.split("&"))
-                .allMatch(p -> RENDERED_PARAMETERS.contains(p.substring(0, Math.max(0, p.indexOf('=')))))) {
-            return representation.cacheTag();
-        }
-        return "rendered:" + representation.mediaType() + "#" + HexFormat.of().formatHex(sha256(query), 0, 16);
+                + ":" + representation.cacheTag();
     }
 
     /** A short, stable name for the upstream store, so that two stores never share entries. */

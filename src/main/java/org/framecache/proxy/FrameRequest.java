@@ -24,6 +24,10 @@ public final class FrameRequest {
     private Representation representation;
     private List<Representation> acceptable = List.of();
     private final Representation fallback;
+    private org.framecache.proxy.image.RenderParameters renderParameters;
+    /** Raw frames of a virtual level (downsample=N on frames): asked by the client, then its geometry once known. */
+    private boolean virtualLevelAsked;
+    private VirtualLevel virtualLevel;
     private final Map<String, String> forwardHeaders;
     private final String publicBaseUrl;
     /** The HMAC fingerprint of the forwarded credentials, once computed. */
@@ -35,6 +39,8 @@ public final class FrameRequest {
     private int fromStore;
     private int fromFallback;
     private int fromOthers;
+    /** Frames rendered or transcoded here from stored frames. */
+    private int fromProxy;
     /** Bytes of the store's answer parts read so far (counted against proxy.max-answer-bytes). */
     private long fetchedBytes;
     /** Bytes counted in {@link InFlightBytes} for this request, given back when it is done. */
@@ -71,6 +77,39 @@ public final class FrameRequest {
 
     public Representation getRepresentation() {
         return representation;
+    }
+
+    /** What a rendered request asks to be done to each frame; null for raw frames. */
+    public org.framecache.proxy.image.RenderParameters getRenderParameters() {
+        return renderParameters;
+    }
+
+    void setRenderParameters(org.framecache.proxy.image.RenderParameters renderParameters) {
+        this.renderParameters = renderParameters;
+    }
+
+    /** True when the client asked raw frames of a virtual pyramid level (downsample=N, N of 2 or more). */
+    public boolean isVirtualLevelAsked() {
+        return virtualLevelAsked;
+    }
+
+    void askVirtualLevel(org.framecache.proxy.image.RenderParameters parameters) {
+        this.renderParameters = parameters;
+        this.virtualLevelAsked = true;
+    }
+
+    /** The virtual level's geometry, once chosen; null for frames of the stored level. */
+    public VirtualLevel getVirtualLevel() {
+        return virtualLevel;
+    }
+
+    void setVirtualLevel(VirtualLevel level) {
+        this.virtualLevel = level;
+    }
+
+    /** Serve this instead (made by the proxy from the stored frames, or the store's own rendering). */
+    void useRepresentation(Representation chosen) {
+        representation = chosen;
     }
 
     /** Serve the stored bytes instead: they satisfy what the client asked for (same frames, one cache entry). */
@@ -169,6 +208,10 @@ public final class FrameRequest {
         }
     }
 
+    void countProduced() {
+        fromProxy++;
+    }
+
     void countFromOthers() {
         fromOthers++;
     }
@@ -179,12 +222,17 @@ public final class FrameRequest {
     }
 
     /**
-     * Where this request's frames came from: "cache", "upstream", "coalesced", or "mixed"; "rendered-fallback" whenever
+     * Where this request's frames came from: "cache", "upstream", "coalesced", or "mixed"; "rendered" or "transcoded"
+     * when any was made by the proxy from stored frames; "rendered-fallback" whenever
      * any frame of a raw request is the store's rendered substitute (the answer says so, and the log).
      */
     public String getTier() {
         if (fromFallback > 0) {
             return "rendered-fallback";
+        }
+        if (fromProxy > 0) {
+            // made here from stored frames (cached or fetched for it): "rendered" or "transcoded"
+            return representation.rendered() ? "rendered" : "transcoded";
         }
         int kinds = (fromCache > 0 ? 1 : 0) + (fromStore > 0 ? 1 : 0) + (fromFallback > 0 ? 1 : 0) + (fromOthers > 0 ? 1 : 0);
         if (kinds != 1) {

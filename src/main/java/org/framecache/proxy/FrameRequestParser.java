@@ -7,11 +7,11 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
+import org.framecache.proxy.image.RenderParameters;
 import org.framecache.proxy.http.InboundMethod;
 import org.framecache.proxy.http.DicomWebPath;
 import org.framecache.proxy.http.InboundRequest;
@@ -31,6 +31,7 @@ public final class FrameRequestParser {
     private final boolean renderedFallback;
     private final PublicBaseUrl publicBaseUrl;
     private final Cache<String, FramesAccept> negotiatedAccepts = Caffeine.newBuilder().maximumSize(256).build();
+    private final Cache<String, String> renderedTypes = Caffeine.newBuilder().maximumSize(256).build();
     /** What a request without Accept gets, once negotiated. */
     private volatile FramesAccept noAccept;
     private static final int MAX_REMEMBERED_ACCEPT_LENGTH = 1024;
@@ -65,6 +66,9 @@ public final class FrameRequestParser {
         FramesAccept accept = framesAccept(acceptOf(in));
         FrameRequest request = build(in, path, accept.representation(), accept.fallback());
         request.setAcceptable(accept.acceptable());
+        if (in.rawQuery() != null && !in.rawQuery().isEmpty()) {
+            virtualLevel(request, queryParameters(in));
+        }
         return request;
     }
 
@@ -74,13 +78,54 @@ public final class FrameRequestParser {
         return parseRendered(InboundRequest.of(exchange.getIn()));
     }
 
+    /**
+     * Raw frames of a virtual pyramid level (the reference proxy's {@code downsample} on frames, with
+     * {@code interpolation} and, for JPEG frames made, {@code quality}); other query parameters mean nothing here.
+     */
+    private static void virtualLevel(FrameRequest request, Map<String, String> query) {
+        Map<String, String> operations = new LinkedHashMap<>();
+        query.forEach((name, value) -> {
+            String key = name.strip().toLowerCase(java.util.Locale.ROOT);
+            if (key.equals("downsample") || key.equals("interpolation") || key.equals("quality")) {
+                operations.put(key, value);
+            }
+        });
+        if (operations.containsKey("downsample")) {
+            RenderParameters parameters = RenderQuery.parse(operations);
+            if (parameters.downsample() > 1) {
+                request.askVirtualLevel(parameters);
+            }
+        }
+    }
+
+    /**
+     * One or more frames rendered (PS3.18 §10.4.1.1.3): the media type from Accept, the operations from the query
+     * parameters (400 for an invalid value, before anything else is done).
+     */
     public FrameRequest parseRendered(InboundRequest in) {
         String[] path = instanceSegments(in, true);
-        if (path[3].contains(",")) {
-            throw ProxyException.badRequest("rendered retrieval takes a single frame number, not a list");
+        Map<String, String> query = queryParameters(in);
+        query.remove("accept");
+        RenderParameters parameters = RenderQuery.parse(query);
+        String type = renderedType(acceptOf(in));
+        FrameRequest request = build(in, path, Representation.rendered(type, RenderQuery.canonical(parameters, type)), null);
+        request.setRenderParameters(parameters);
+        return request;
+    }
+
+    /** The rendered media type an Accept value asks for, negotiated once per value (refusals throw, and are not kept). */
+    private String renderedType(String accept) {
+        if (accept == null) {
+            return negotiator.renderedType(null);
         }
-        Representation representation = negotiator.forRendered(acceptOf(in), renderQuery(in));
-        return build(in, path, representation, null);
+        String known = renderedTypes.getIfPresent(accept);
+        if (known == null) {
+            known = negotiator.renderedType(accept);
+            if (accept.length() <= MAX_REMEMBERED_ACCEPT_LENGTH) {
+                renderedTypes.put(accept, known);
+            }
+        }
+        return known;
     }
 
     /**
@@ -179,15 +224,6 @@ public final class FrameRequestParser {
     private static String acceptOf(InboundRequest in) {
         String fromQuery = queryParameters(in).get("accept");
         return fromQuery != null ? fromQuery : in.header("Accept");
-    }
-
-    /** Rendered-resource query parameters other than accept, sorted, so that equal requests share a cache key. */
-    private static String renderQuery(InboundRequest in) {
-        Map<String, String> params = new TreeMap<>(queryParameters(in));
-        params.remove("accept");
-        StringBuilder query = new StringBuilder();
-        params.forEach((k, v) -> query.append(query.length() == 0 ? "" : "&").append(encode(k)).append('=').append(encode(v)));
-        return query.toString();
     }
 
     private static Map<String, String> queryParameters(InboundRequest in) {

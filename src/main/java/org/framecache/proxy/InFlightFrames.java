@@ -24,7 +24,7 @@ public final class InFlightFrames {
     public record Claim(String key, CompletableFuture<CachedFrame> result) {
     }
 
-    private static final String MARKERS = "replicaMarkers";
+    static final String MARKERS = "replicaMarkers";
 
     private final Map<String, CompletableFuture<CachedFrame>> inFlight = new ConcurrentHashMap<>();
     private final FrameCache cache;

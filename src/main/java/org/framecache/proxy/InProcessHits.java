@@ -37,6 +37,7 @@ public final class InProcessHits implements Handler<RoutingContext> {
     private final FrameRequestParser parser;
     private final InstanceAccess access;
     private final StoredSyntaxes syntaxes;
+    private final RenderedFrames renderedFrames;
     private final FrameCache cache;
     private final MultipartResponseWriter writer;
     private final AccessLog accessLog;
@@ -46,7 +47,7 @@ public final class InProcessHits implements Handler<RoutingContext> {
     private volatile boolean enabled;
 
     public InProcessHits(String prefix, FrameRequestParser parser, InstanceAccess access, StoredSyntaxes syntaxes,
-                         FrameCache cache, MultipartResponseWriter writer, AccessLog accessLog,
+                         RenderedFrames renderedFrames, FrameCache cache, MultipartResponseWriter writer, AccessLog accessLog,
                          Predicate<String> routeStarted) {
         this.routeStarted = routeStarted;
         // the paths of the two routes' platform-http endpoints, as the HTTP server's router holds them
@@ -55,6 +56,7 @@ public final class InProcessHits implements Handler<RoutingContext> {
         this.parser = parser;
         this.access = access;
         this.syntaxes = syntaxes;
+        this.renderedFrames = renderedFrames;
         this.cache = cache;
         this.writer = writer;
         this.accessLog = accessLog;
@@ -109,7 +111,13 @@ public final class InProcessHits implements Handler<RoutingContext> {
         if (!access.acceptedFromMemory(request)) {
             return null;
         }
-        if (!rendered) {
+        if (rendered) {
+            // as the rendered route: who renders decides the key (the proxy's, naming the stored syntax, or the store's)
+            if (renderedFrames.storedSyntaxUnknown(request)) {
+                return null;
+            }
+            renderedFrames.chooseRenderer(request);
+        } else {
             if (syntaxes.mustProbe(request)) {
                 return null;
             }

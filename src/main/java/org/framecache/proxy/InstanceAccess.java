@@ -45,6 +45,8 @@ public final class InstanceAccess {
 
     private final Cache<String, Decision> decisions;
     private final Cache<String, Integer> frameCounts;
+    /** Instance path → its pixels' layout and ICC profile reference, from the same metadata. */
+    private final Cache<String, InstanceImage> images;
     /** Instance path → its pixel data's size uncompressed, from the same metadata (what a prefetch may cost). */
     private final Cache<String, Long> pixelBytes;
     private final SecretKeySpec key;
@@ -75,6 +77,7 @@ public final class InstanceAccess {
         this.perCaller = perCaller;
         this.decisions = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(decisionTtl).build();
         this.frameCounts = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(metadataTtl).build();
+        this.images = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(metadataTtl).build();
         this.pixelBytes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(metadataTtl).build();
         byte[] secret = hmacKey == null || hmacKey.isEmpty() ? randomKey() : hmacKey.getBytes(StandardCharsets.UTF_8);
         this.key = new SecretKeySpec(secret, "HmacSHA256");
@@ -144,7 +147,8 @@ public final class InstanceAccess {
             throw refusal(decision);
         }
         Integer frames = frameCounts.getIfPresent(request.instancePath());
-        if (decision == null || frames == null) {
+        // the pixel layout comes from the same answer: a rendering needs it, so both are asked for again together
+        if (decision == null || frames == null || images.getIfPresent(request.instancePath()) == null) {
             return false;
         }
         remembered.increment();
@@ -204,6 +208,7 @@ public final class InstanceAccess {
                 Shape shape = shape(answer);
                 int frames = shape.frames();
                 frameCounts.put(request.instancePath(), frames);
+                images.put(request.instancePath(), shape.image());
                 if (shape.pixelBytes() > 0) {
                     pixelBytes.put(request.instancePath(), shape.pixelBytes());
                 }
@@ -271,6 +276,11 @@ public final class InstanceAccess {
      */
     public Long pixelBytes(FrameRequest request) {
         return pixelBytes.getIfPresent(request.instancePath());
+    }
+
+    /** The pixels' layout and ICC profile reference of the request's instance, once its metadata has been read; else null. */
+    public InstanceImage image(FrameRequest request) {
+        return images.getIfPresent(request.instancePath());
     }
 
     /** Decisions the store made when asked: access granted. */
@@ -370,8 +380,14 @@ public final class InstanceAccess {
         return new UpstreamStatusException(decision.status(), what + " (" + decision.status() + ")", decision.challenge());
     }
 
-    /** What the metadata says of an instance's pixels: frames, and their size uncompressed (0 when not all said). */
-    record Shape(int frames, long pixelBytes) {
+    /**
+     * What the metadata says of an instance's pixels: frames, their size uncompressed (0 when not all said), and the
+     * layout and ICC profile reference a rendering needs.
+     */
+    record Shape(int frames, long pixelBytes, InstanceImage image) {
+        Shape(int frames, long pixelBytes) {
+            this(frames, pixelBytes, new InstanceImage(null, null, null));
+        }
     }
 
     /** NumberOfFrames (0028,0008) of the first data set; 1 when absent (single-frame instance, PS3.3 C.7.6.6). */
@@ -380,33 +396,38 @@ public final class InstanceAccess {
     }
 
     /**
-     * NumberOfFrames (1 when absent, PS3.3 C.7.6.6), and Rows, Columns, SamplesPerPixel, BitsAllocated (PS3.3
-     * C.7.6.3) of the first data set.
+     * NumberOfFrames (1 when absent, PS3.3 C.7.6.6), the Image Pixel module's attributes (PS3.3 C.7.6.3) and the ICC
+     * profile reference (top level, or the Optical Path Sequence's first item) of the first data set.
      */
     static Shape shape(Message answer) {
         try (InputStream body = answer.getBody(InputStream.class); JsonParser json = JSON.createParser(body)) {
             if (json.nextToken() != JsonToken.START_ARRAY || json.nextToken() != JsonToken.START_OBJECT) {
                 throw new ProxyException(502, "the store's metadata is not a DICOM JSON array");
             }
-            int frames = 1;
-            long[] pixel = new long[PIXEL_TAGS.size()];
+            Map<String, String> values = new java.util.HashMap<>();
+            String[] icc = new String[2];
+            String[] opticalPathIcc = new String[2];
             while (json.nextToken() == JsonToken.FIELD_NAME) {
                 String tag = json.currentName();
                 json.nextToken();
-                int pixelTag = PIXEL_TAGS.indexOf(tag);
-                if (!NUMBER_OF_FRAMES.equals(tag) && pixelTag < 0) {
-                    json.skipChildren();
-                    continue;
-                }
-                String value = firstValue(json);
-                if (value == null) {
-                    continue;
-                }
-                if (pixelTag >= 0) {
-                    pixel[pixelTag] = Long.parseLong(value.strip());
+                if (ICC_PROFILE.equals(tag)) {
+                    bulkOrInline(json, icc);
+                } else if (OPTICAL_PATH_SEQUENCE.equals(tag)) {
+                    firstItemIcc(json, opticalPathIcc);
+                } else if (NUMBER_OF_FRAMES.equals(tag) || PIXEL_TAGS.contains(tag) || FORMAT_TAGS.contains(tag)) {
+                    String value = firstValue(json);
+                    if (value != null) {
+                        values.put(tag, value.strip());
+                    }
                 } else {
-                    frames = Integer.parseInt(value.strip());
+                    json.skipChildren();
                 }
+            }
+            int frames = values.containsKey(NUMBER_OF_FRAMES) ? Integer.parseInt(values.get(NUMBER_OF_FRAMES)) : 1;
+            long[] pixel = new long[PIXEL_TAGS.size()];
+            for (int i = 0; i < pixel.length; i++) {
+                String value = values.get(PIXEL_TAGS.get(i));
+                pixel[i] = value == null ? 0 : Long.parseLong(value);
             }
             long bytes;
             try {
@@ -415,11 +436,88 @@ public final class InstanceAccess {
             } catch (ArithmeticException overflow) {
                 bytes = Long.MAX_VALUE;
             }
-            return new Shape(frames, bytes);
-        } catch (IOException | NumberFormatException | NullPointerException e) {
+            String[] profile = icc[0] != null || icc[1] != null ? icc : opticalPathIcc;
+            byte[] inline = profile[0] == null ? null : java.util.Base64.getMimeDecoder().decode(profile[0]);
+            long totalColumns = values.containsKey("00480006") ? Long.parseLong(values.get("00480006")) : 0;
+            long totalRows = values.containsKey("00480007") ? Long.parseLong(values.get("00480007")) : 0;
+            boolean tiledFull = "TILED_FULL".equals(values.get("00209311"));
+            return new Shape(frames, bytes, new InstanceImage(pixelFormat(values, pixel), inline, profile[1], totalColumns,
+                    totalRows, tiledFull));
+        } catch (IOException | IllegalArgumentException | NullPointerException e) {
             throw new ProxyException(502, "the store's metadata could not be read: " + e.getMessage());
         }
     }
+
+    /** The Image Pixel module as a {@link PixelFormat}; null when Rows, Columns, SamplesPerPixel or BitsAllocated is missing. */
+    private static org.framecache.proxy.image.PixelFormat pixelFormat(Map<String, String> values, long[] pixel) {
+        if (pixel[0] <= 0 || pixel[1] <= 0 || pixel[2] <= 0 || pixel[3] <= 0 || pixel[0] > 65535 || pixel[1] > 65535
+                || pixel[2] > 4 || pixel[3] > 32) {
+            return null;
+        }
+        int bitsStored = values.containsKey("00280101") ? Integer.parseInt(values.get("00280101")) : (int) pixel[3];
+        String photometric = values.getOrDefault("00280004", pixel[2] == 1 ? "MONOCHROME2" : "RGB");
+        int planar = values.containsKey("00280006") ? Integer.parseInt(values.get("00280006")) : 0;
+        boolean signed = "1".equals(values.get("00280103"));
+        return new org.framecache.proxy.image.PixelFormat((int) pixel[0], (int) pixel[1], (int) pixel[2], (int) pixel[3],
+                bitsStored, photometric, planar, signed);
+    }
+
+    /** An attribute's InlineBinary (into [0]) or BulkDataURI (into [1]), the parser at its object. */
+    private static void bulkOrInline(JsonParser json, String[] into) throws IOException {
+        if (json.currentToken() != JsonToken.START_OBJECT) {
+            json.skipChildren();
+            return;
+        }
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            json.nextToken();
+            if ("InlineBinary".equals(field) && json.currentToken() == JsonToken.VALUE_STRING) {
+                into[0] = json.getText();
+            } else if ("BulkDataURI".equals(field) && json.currentToken() == JsonToken.VALUE_STRING) {
+                into[1] = json.getText();
+            } else {
+                json.skipChildren();
+            }
+        }
+    }
+
+    /** The ICC profile of a sequence's first item (the parser at the sequence attribute's object). */
+    private static void firstItemIcc(JsonParser json, String[] into) throws IOException {
+        if (json.currentToken() != JsonToken.START_OBJECT) {
+            json.skipChildren();
+            return;
+        }
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            json.nextToken();
+            if ("Value".equals(field) && json.currentToken() == JsonToken.START_ARRAY) {
+                boolean first = true;
+                while (json.nextToken() == JsonToken.START_OBJECT) {
+                    while (json.nextToken() == JsonToken.FIELD_NAME) {
+                        String tag = json.currentName();
+                        json.nextToken();
+                        if (first && ICC_PROFILE.equals(tag)) {
+                            bulkOrInline(json, into);
+                        } else {
+                            json.skipChildren();
+                        }
+                    }
+                    first = false;
+                }
+            } else {
+                json.skipChildren();
+            }
+        }
+    }
+
+    private static final String ICC_PROFILE = "00282000";
+    private static final String OPTICAL_PATH_SEQUENCE = "00480105";
+    /**
+     * BitsStored, PhotometricInterpretation, PlanarConfiguration, PixelRepresentation; TotalPixelMatrixColumns and
+     * Rows, DimensionOrganizationType (virtual pyramid levels).
+     */
+    private static final List<String> FORMAT_TAGS = List.of("00280101", "00280004", "00280006", "00280103", "00480006",
+            "00480007", "00209311");
 
     /** Rows, Columns, SamplesPerPixel, BitsAllocated. */
     private static final List<String> PIXEL_TAGS = List.of("00280010", "00280011", "00280002", "00280100");

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "1cffc5a9bdc76688adab6804f47a0607dc41e4c4e97047a86ccef2c9bd8778f6";
+    static final String FINGERPRINT = "4e7d258cd49cb16851123c2b43e09371c3c09330a35dee5063339020828eeff0";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

@@ -26,9 +26,13 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
+import java.util.Optional;
+
 import org.framecache.proxy.cache.ByteCache;
 import org.framecache.proxy.cache.EncryptedByteCache;
 import org.framecache.proxy.cache.ValueCipher;
+import org.framecache.proxy.image.ImageCodecs;
+import org.framecache.proxy.image.ImageOperations;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
 import org.framecache.proxy.cache.RedisSettings;
@@ -114,6 +118,16 @@ public class ProxyConfiguration implements CamelConfiguration {
     boolean renderedFallback;
     @PropertyInject("fallback.rendered-parallelism")
     int renderedParallelism;
+    @PropertyInject("render.threads")
+    int renderThreads;
+    @PropertyInject("render.queue")
+    int renderQueue;
+    @PropertyInject("render.deadline-ms")
+    long renderDeadlineMillis;
+    @PropertyInject("render.max-icc-bytes")
+    int maxIccBytes;
+    /** The decoders, encoders and transcoders that work on this machine, found once. */
+    private ImageCodecs imageCodecs;
     @PropertyInject("cache.redis-url")
     String redisUrl;
     @PropertyInject("cache.redis-password")
@@ -197,7 +211,25 @@ public class ProxyConfiguration implements CamelConfiguration {
 
     @BindToRegistry
     public AcceptNegotiator acceptNegotiator() {
-        return new AcceptNegotiator();
+        return renderedNegotiator();
+    }
+
+    /** Rendered media types offered as the encoders here allow (JPEG and PNG always: the store renders those too). */
+    private AcceptNegotiator renderedNegotiator() {
+        ImageCodecs codecs = imageCodecs();
+        return new AcceptNegotiator(type -> {
+            if (codecs.encoder(type).isPresent() || type.equals("image/jpeg") || type.equals("image/png")) {
+                return Optional.empty();
+            }
+            return Optional.of("no encoder for it works on this machine (the start-up log says why)");
+        });
+    }
+
+    private synchronized ImageCodecs imageCodecs() {
+        if (imageCodecs == null) {
+            imageCodecs = new ImageCodecs();
+        }
+        return imageCodecs;
     }
 
     @BindToRegistry
@@ -241,6 +273,12 @@ public class ProxyConfiguration implements CamelConfiguration {
     @BindToRegistry
     public UpstreamResponse upstreamResponse() {
         return new UpstreamResponse();
+    }
+
+    /** Instance metadata for downsample=N: what a metadata answer may be to be rewritten (proxy.max-answer-bytes, at most 2 GiB). */
+    @BindToRegistry
+    public DownsampledMetadata downsampledMetadata() {
+        return new DownsampledMetadata((int) Math.min(Integer.MAX_VALUE - 16, maxAnswerBytes));
     }
 
     @BindToRegistry
@@ -293,7 +331,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         PlatformHttpComponent platformHttp = context.getComponent("platform-http", PlatformHttpComponent.class);
         platformHttp.setEngine(engine);
         platformHttp.setHeaderFilterStrategy(new ClientHeaderFilter());
-        FrameRequestParser parser = new FrameRequestParser(new AcceptNegotiator(), maxFramesPerRequest,
+        FrameRequestParser parser = new FrameRequestParser(renderedNegotiator(), maxFramesPerRequest,
                 list(forwardHeaders), renderedFallback, new PublicBaseUrl(list(trustedProxies)));
         registry.bind("frameRequestParser", parser);
 
@@ -315,8 +353,17 @@ public class ProxyConfiguration implements CamelConfiguration {
                         Duration.ofMillis(redisRetryMillis), keyPrefix)));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes());
         registry.bind("frameCache", frameCache);
-        StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl);
+        // image operations: one pool for the process, the codecs found once
+        RenderPool renderPool = new RenderPool(renderThreads > 0 ? renderThreads : Runtime.getRuntime().availableProcessors(),
+                renderQueue, renderDeadlineMillis);
+        registry.bind("renderPool", renderPool);
+        SourceIccProfiles sourceIccProfiles = new SourceIccProfiles(access, frameCache, storeIdentity, maxIccBytes, ttl);
+        registry.bind("sourceIccProfiles", sourceIccProfiles);
+        StoredSyntaxes storedSyntaxes = new StoredSyntaxes(ttl, RenderedFrames.transcodable(imageCodecs()));
         registry.bind("storedSyntaxes", storedSyntaxes);
+        RenderedFrames renderedFrames = new RenderedFrames(imageCodecs(), new ImageOperations(), renderPool, storedSyntaxes,
+                access, sourceIccProfiles, renderedFallback);
+        registry.bind("renderedFrames", renderedFrames);
         InstancePrefetcher prefetcher = new InstancePrefetcher(frameCache, access, storedSyntaxes,
                 context.createProducerTemplate(), list(supportedSyntaxes), prefetchEnabled ? prefetchMinFrames : Integer.MAX_VALUE,
                 prefetchMaxFrames, prefetchMaxBytes, maxPartBytes, prefetchBatch, Duration.ofSeconds(prefetchLockSeconds), ttl);
@@ -327,7 +374,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         }
         // before every route: CORS (preflight requests are answered there), then the hot tiles answered from this
         // process (only while the route files are the known ones); everything else goes on to its route
-        InProcessHits hits = new InProcessHits(prefix, parser, access, storedSyntaxes, frameCache, responseWriter(), accessLog,
+        InProcessHits hits = new InProcessHits(prefix, parser, access, storedSyntaxes, renderedFrames, frameCache, responseWriter(), accessLog,
                 route -> {
                     ServiceStatus status = context.getRouteController().getRouteStatus(route);
                     return status != null && status.isStarted();
@@ -350,6 +397,7 @@ public class ProxyConfiguration implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     accessLog.close();
+                    renderPool.close();
                     cache.close();
                     upstreamDeadlines.close();
                 }
@@ -380,6 +428,7 @@ public class ProxyConfiguration implements CamelConfiguration {
         }
         ProxyMetrics.bind(meters, counter, inFlight, breaker, frameCache, access, accessLog);
         ProxyMetrics.bindPrefetch(meters, prefetcher);
+        ProxyMetrics.bindRenderPool(meters, renderPool);
         ProxyMetrics.bindInProcessHits(meters, hits);
         ProxyMetrics.bindInFlightBytes(meters, inFlightBytes());
         if (encryptedShared != null) {

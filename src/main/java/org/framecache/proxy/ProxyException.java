@@ -31,6 +31,21 @@ public class ProxyException extends RuntimeException {
         return null;
     }
 
+    /** Seconds a client should wait before trying again (Retry-After, RFC 9110 §10.2.3); null when not said. */
+    public Integer getRetryAfter() {
+        return null;
+    }
+
+    /** 503 with Retry-After: the proxy is busy now, not broken. */
+    public static ProxyException busy(String message, int retryAfterSeconds) {
+        return new ProxyException(503, message) {
+            @Override
+            public Integer getRetryAfter() {
+                return retryAfterSeconds;
+            }
+        };
+    }
+
     /** 405: the resource exists but does not take this method. */
     public static ProxyException methodNotAllowed(String method, java.util.Collection<String> allowed) {
         String allow = String.join(", ", new java.util.TreeSet<>(allowed));

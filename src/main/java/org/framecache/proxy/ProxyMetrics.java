@@ -74,6 +74,14 @@ final class ProxyMetrics {
                 .register(meters);
     }
 
+    static void bindRenderPool(MeterRegistry meters, RenderPool pool) {
+        FunctionCounter.builder("dicomweb.render.frames", pool, RenderPool::getRendered)
+                .description("frames rendered or transcoded by the proxy on its render pool").register(meters);
+        FunctionCounter.builder("dicomweb.render.refused", pool, RenderPool::getRefused)
+                .description("requests refused with 503 because the render pool was full (render.threads, render.queue)")
+                .register(meters);
+    }
+
     static void bindPrefetch(MeterRegistry meters, InstancePrefetcher prefetcher) {
         FunctionCounter.builder("dicomweb.prefetch.jobs", prefetcher, InstancePrefetcher::getJobs)
                 .description("whole-instance prefetch jobs queued").register(meters);

@@ -3,6 +3,7 @@ package org.framecache.proxy;
 import org.apache.camel.ExchangeProperty;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -19,7 +20,15 @@ public final class StoredSyntaxes {
     /** Instances probed already: a probe that taught nothing (a syntax not served raw) is not repeated. */
     private final Cache<String, Boolean> probed;
 
+    /** (stored syntax, wanted raw representation) → the proxy can make it from the stored frames. */
+    private final BiPredicate<String, Representation> transcodable;
+
     public StoredSyntaxes(Duration ttl) {
+        this(ttl, (stored, wanted) -> false);
+    }
+
+    public StoredSyntaxes(Duration ttl, BiPredicate<String, Representation> transcodable) {
+        this.transcodable = transcodable;
         this.syntaxes = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
         this.probed = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(ttl).build();
     }
@@ -29,12 +38,18 @@ public final class StoredSyntaxes {
      * depends on how the instance is stored, so one frame is fetched as stored first ({@link #probeFor}).
      */
     public boolean mustProbe(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
+        if (request.isVirtualLevelAsked()) {
+            // a virtual level is made from the stored frames: their syntax decides how
+            return syntaxes.getIfPresent(request.instancePath()) == null && probed.getIfPresent(request.instancePath()) == null;
+        }
         if (request.getRepresentation().isStored() || syntaxes.getIfPresent(request.instancePath()) != null
                 || probed.getIfPresent(request.instancePath()) != null) {
             return false;
         }
         long raw = request.getAcceptable().stream().filter(r -> !r.rendered()).count();
-        return raw >= 2 && request.getMissing().length > 0;
+        // one syntax named that the proxy could make from another: whether it must, depends on the stored one too
+        boolean mayTranscode = request.getAcceptable().stream().anyMatch(r -> !r.rendered() && mayTranscode(r));
+        return (raw >= 2 || mayTranscode) && request.getMissing().length > 0;
     }
 
     /** The probe: the request's first missing frame, as stored (learned from, and cached, by the raw fetch). */
@@ -45,15 +60,43 @@ public final class StoredSyntaxes {
                 request.getPublicBaseUrl());
     }
 
-    /** Before the cache lookup: switch to the stored bytes when they satisfy an acceptable representation. */
+    private boolean mayTranscode(Representation wanted) {
+        for (String stored : TRANSCODING_SOURCES) {
+            if (transcodable.test(stored, wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The stored syntaxes a client's wish could be made from, for {@link #mustProbe}. */
+    private static final List<String> TRANSCODING_SOURCES = List.of(TransferSyntaxes.JPEG_BASELINE,
+            "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.111",
+            "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203",
+            TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
+
+    /**
+     * Before the cache lookup: switch to the stored bytes when they satisfy an acceptable representation; else to
+     * frames the proxy makes from them (client-capability transcoding), the most preferred it can make, under a
+     * cache key of their own ("transcoded-from:").
+     */
     public void choose(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         String stored = syntaxes.getIfPresent(request.instancePath());
-        if (stored == null || request.getRepresentation().isStored()) {
+        if (stored == null || request.getRepresentation().isStored() || request.isVirtualLevelAsked()) {
             return;
         }
         for (Representation acceptable : request.getAcceptable()) {
             if (acceptable.satisfiedBy(stored)) {
                 request.useStoredBytes();
+                return;
+            }
+        }
+        if (request.getRepresentation().producedByProxy()) {
+            return;
+        }
+        for (Representation acceptable : request.getAcceptable()) {
+            if (transcodable.test(stored, acceptable)) {
+                request.useRepresentation(acceptable.transcodedFrom(stored));
                 return;
             }
         }
@@ -68,6 +111,16 @@ public final class StoredSyntaxes {
         if (syntax != null) {
             syntaxes.put(request.instancePath(), syntax);
         }
+    }
+
+    /** Remembers that the instance's stored frames were tried and taught nothing (not tried again for the TTL). */
+    public void markProbed(FrameRequest request) {
+        probed.put(request.instancePath(), Boolean.TRUE);
+    }
+
+    /** True when the instance was probed already (whatever that taught). */
+    public boolean probed(FrameRequest request) {
+        return probed.getIfPresent(request.instancePath()) != null;
     }
 
     /** The instance's stored syntax, when known. */

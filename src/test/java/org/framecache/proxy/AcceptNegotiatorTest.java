@@ -252,12 +252,31 @@ class AcceptNegotiatorTest {
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
-    @ValueSource(strings = {"application/pdf", "image/gif", "text/html, application/json", "image/*; q=0", "image/png; q=0"})
+    @ValueSource(strings = {"application/pdf", "text/html, application/json", "image/*; q=0", "image/png; q=0"})
     void unacceptableRenderedIs406(String accept) {
         ProxyException e = assertThrows(ProxyException.class, () -> negotiator.forRendered(accept, ""));
 
         assertEquals(406, e.getStatus());
         assertTrue(e.getMessage().contains("image/jpeg, image/png"), e.getMessage());
+    }
+
+    @Test
+    void renderedTypeNotAvailableHereIs406WithTheReason() {
+        ProxyException e = assertThrows(ProxyException.class, () -> negotiator.forRendered("image/gif", ""));
+
+        assertEquals(406, e.getStatus());
+        assertEquals("image/gif is not available here: the proxy has no encoder for it", e.getMessage());
+    }
+
+    @Test
+    void renderedTypesFollowTheirQValuesAmongThoseAvailable() {
+        AcceptNegotiator all = new AcceptNegotiator(type -> java.util.Optional.empty());
+
+        assertEquals("image/webp", all.renderedType("image/jpeg; q=0.5, image/webp"));
+        assertEquals("image/jxl", all.renderedType("image/jxl, image/png; q=0.9"));
+        assertEquals("image/gif", all.renderedType("multipart/related; type=\"image/gif\""));
+        assertEquals("image/jpeg", all.renderedType("*/*"));
+        assertEquals("image/png", negotiator.renderedType("image/webp, image/png; q=0.1"));
     }
 
     @Test

@@ -170,21 +170,6 @@ class FrameCacheTest {
     }
 
     @Test
-    void aRenderedQueryBeyondTheStandardParametersIsInTheKeyOnlyAsADigest() {
-        FrameRequest request = request(STORED, null, 1);
-        Representation standard = Representation.rendered("image/png", "quality=90&viewport=256,256");
-        assertTrue(cache.key(request, 2, standard).endsWith(":{1.2.3.4.5}:2:rendered:image/png?quality=90&viewport=256,256"),
-                "standard parameters stay readable: " + cache.key(request, 2, standard));
-
-        String withToken = cache.key(request, 2, Representation.rendered("image/png", "access_token=s3cr3t&quality=90"));
-        String otherToken = cache.key(request, 2, Representation.rendered("image/png", "access_token=0th3r&quality=90"));
-        assertFalse(withToken.contains("s3cr3t") || withToken.contains("access_token"), withToken);
-        assertTrue(withToken.matches(".*:\\{1\\.2\\.3\\.4\\.5}:2:rendered:image/png#[0-9a-f]{32}"), withToken);
-        assertNotEquals(withToken, otherToken, "another query, another entry");
-        assertEquals(withToken, cache.key(request, 2, Representation.rendered("image/png", "access_token=s3cr3t&quality=90")));
-    }
-
-    @Test
     void aRenderedFallbackIsNeverFoundByAStoredBytesRequest() {
         CachedFrame rendered = frame("image/jpeg", "rendered-3");
         cache.store(request(STORED, RENDERED, 3), List.of(new FetchedFrame(3, RENDERED, rendered)));

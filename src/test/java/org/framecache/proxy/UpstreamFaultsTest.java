@@ -280,7 +280,7 @@ class UpstreamFaultsTest extends FakeStoreTestSupport {
     @Test
     void whenTheStoredSyntaxIsNotAmongThemTheFirstPreferenceIsAskedFor() throws Exception {
         store.answerFrames(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
-                new Part("image/jxl; transfer-syntax=1.2.840.10008.1.2.4.110", frame("jxl")))));
+                new Part("image/jls; transfer-syntax=1.2.840.10008.1.2.4.80", frame("jls")))));
         store.answerRendered(Answer.of(200, "image/jpeg", RENDERED));
         int before = store.requests().size();
         HttpResponse<byte[]> response = get(instanceUrl("6"), "Accept", JPEG_OR_JP2);
@@ -288,9 +288,21 @@ class UpstreamFaultsTest extends FakeStoreTestSupport {
         assertTrue(asked.stream().anyMatch(r -> r.endsWith("transfer-syntax=*")), "probed: " + asked);
         assertTrue(asked.stream().anyMatch(r -> r.contains("type=\"image/jpeg\"; transfer-syntax=1.2.840.10008.1.2.4.50")),
                 "then asked for the first preference: " + asked);
-        // the fake answers JPEG XL to everything: not what was asked, so the rendered fallback serves the client
+        // the fake answers JPEG-LS (which the proxy cannot decode) to everything: not what was asked, so the rendered fallback serves the client
         assertEquals(200, response.statusCode(), new String(response.body()));
         assertArrayEquals(RENDERED, parts(response).get(0).content());
+    }
+
+    @Test
+    void aStoredJpegXlFrameTheProxyCannotTranscodeIsA502NeverAnImage() throws Exception {
+        store.answerFrames(Answer.of(200, MULTIPART, multipart(BOUNDARY, true,
+                new Part("image/jxl; transfer-syntax=1.2.840.10008.1.2.4.110", frame("not-a-jxl-codestream")))));
+        HttpResponse<byte[]> response = get(instanceUrl("7"), "Accept", JPEG_OR_JP2);
+        assertEquals(502, response.statusCode(), new String(response.body()));
+        assertTrue(new String(response.body()).startsWith("the "), "a one-line reason: " + new String(response.body()));
+        HttpResponse<byte[]> stored = get(instanceUrl("7"), "Accept", STORED);
+        assertEquals(200, stored.statusCode());
+        assertArrayEquals(frame("not-a-jxl-codestream"), parts(stored).get(0).content(), "the stored bytes, as stored");
     }
 
     @Test

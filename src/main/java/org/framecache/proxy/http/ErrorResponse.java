@@ -18,6 +18,9 @@ public final class ErrorResponse {
         if (failure.getAllow() != null) {
             exchange.getMessage().setHeader("Allow", failure.getAllow());
         }
+        if (failure.getRetryAfter() != null) {
+            exchange.getMessage().setHeader("Retry-After", failure.getRetryAfter());
+        }
     }
 
     /** Any other failure: the status the policy chose, and what happened. */

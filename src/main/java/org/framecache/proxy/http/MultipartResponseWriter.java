@@ -83,6 +83,11 @@ public final class MultipartResponseWriter {
     }
 
     public Answer frames(FrameRequest request) {
+        return frames(request, "");
+    }
+
+    /** @param suffix after each part's frame URL (Content-Location): "/rendered" for rendered frames */
+    private Answer frames(FrameRequest request, String suffix) {
         int[] frames = request.getFrames();
         String[] types = new String[frames.length];
         String[] locations = new String[frames.length];
@@ -91,7 +96,7 @@ public final class MultipartResponseWriter {
         for (int i = 0; i < frames.length; i++) {
             CachedFrame frame = request.get(frames[i]);
             types[i] = partContentType(frame.contentType());
-            locations[i] = location + frames[i];
+            locations[i] = location + frames[i] + suffix;
             bodies[i] = frame.buffer();
         }
         String boundary = newBoundary();
@@ -144,8 +149,11 @@ public final class MultipartResponseWriter {
         respond(exchange.getMessage(), rendered(UpstreamRequest.frameRequest(exchange)), false);
     }
 
-    /** The single image of a rendered request, as found (no copy). */
+    /** One frame: the image as found (no copy); several: multipart/related, a part per frame (PS3.18 §8.7.4, §10.4.3). */
     public Answer rendered(FrameRequest request) {
+        if (request.getFrames().length > 1) {
+            return frames(request, "/rendered");
+        }
         CachedFrame frame = request.get(request.getFrames()[0]);
         return new Answer(frame.contentType(), new ByteBuffer[] {frame.buffer()});
     }

@@ -25,7 +25,8 @@ public final class PassThrough {
             "last-modified", "cache-control", "expires", "www-authenticate", "warning", "content-disposition",
             "content-language", "retry-after");
 
-    private static final String REQUEST_PROPERTY = "passThroughRequest";
+    /** The request as sent to the store (its headers: method, path, query), for steps after the call. */
+    public static final String REQUEST_PROPERTY = "passThroughRequest";
 
     /** The forwarded (credential) headers of a pass-through request, for the access log's caller fingerprint. */
     public static final String FORWARDED_PROPERTY = "forwardedHeaders";

@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.framecache.proxy.FrameRequest;
+import org.framecache.proxy.RenderQuery;
 import org.framecache.proxy.Representation;
 
 /**
@@ -44,8 +45,20 @@ public final class UpstreamRequest {
         Representation rendered = request.getRepresentation().rendered()
                 ? request.getRepresentation() : request.getFallback();
         exchange.setProperty(FRAME_PROPERTY, frame);
+        // the store is asked only for what PS3.18 names (quality, viewport); the cache key keeps the whole query
+        String query = request.getRenderParameters() == null ? "" : RenderQuery.forStore(request.getRenderParameters());
         prepare(exchange, request, request.instancePath() + "/frames/" + frame + "/rendered",
-                rendered.mediaType(), rendered.query());
+                rendered.mediaType(), query);
+    }
+
+    /**
+     * Bulk data of the request's instance (e.g. its ICC profile) at the store path in exchange property
+     * {@code bulkDataPath}, checked to lie under the instance before (PS3.18 §8.6.1.2).
+     */
+    public void bulkData(Exchange exchange) {
+        FrameRequest request = frameRequest(exchange);
+        String path = exchange.getProperty("bulkDataPath", String.class);
+        prepare(exchange, request, path, "multipart/related; type=\"application/octet-stream\"", "");
     }
 
     /** A search for one study with no credentials at all: does the store authenticate? (auth.per-caller=false) */

@@ -293,7 +293,7 @@ public final class LocalRetrieve {
         JsonNode m = instance.metadata();
         return new FrameRenderer.Pixels(instance.summary().transferSyntaxUid(), instance.summary().rows(),
                 instance.summary().columns(), instance.summary().samplesPerPixel(), instance.summary().bitsAllocated(),
-                firstText(m, "00280004"), firstInt(m, "00280006"), firstInt(m, "00280103") == 1);
+                firstInt(m, "00280101"), firstText(m, "00280004"), firstInt(m, "00280006"), firstInt(m, "00280103") == 1);
     }
 
     static String firstText(JsonNode metadata, String tag) {

@@ -21,8 +21,9 @@ class BatchedLogLinesTest {
 
         @Override
         public void accept(String line) {
-            lines.add(line);
+            // the thread first: a test that sees the line may read its thread at once
             threads.add(Thread.currentThread().getName());
+            lines.add(line);
         }
     }
 

@@ -63,6 +63,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private volatile long delayMillis;
     private volatile boolean closed;
     private volatile java.util.function.Function<String, Answer> framesByPath;
+    private volatile java.util.function.Function<String, Answer> metadataByPath;
 
     /** Starts one on a free loopback port. */
     public static FakeDicomWebStore start() {
@@ -101,6 +102,12 @@ public final class FakeDicomWebStore implements AutoCloseable {
     /** The instance metadata; by default a 64-frame instance. */
     public void answerMetadata(Answer answer) {
         metadata = answer;
+        metadataByPath = null;
+    }
+
+    /** Metadata answers that depend on the request path (several instances). */
+    public void answerMetadata(java.util.function.Function<String, Answer> byPath) {
+        metadataByPath = byPath;
     }
 
     public int frameCalls() {
@@ -156,7 +163,8 @@ public final class FakeDicomWebStore implements AutoCloseable {
         requests.add(exchange.getRequestMethod() + " " + path + " | " + exchange.getRequestHeaders().getFirst("Accept"));
         Answer answer;
         if (path.endsWith("/metadata")) {
-            answer = metadata;
+            java.util.function.Function<String, Answer> byPath = metadataByPath;
+            answer = byPath != null ? byPath.apply(path) : metadata;
         } else if (path.endsWith("/rendered")) {
             renderedCalls.incrementAndGet();
             answer = rendered;

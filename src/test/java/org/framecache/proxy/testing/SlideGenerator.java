@@ -180,7 +180,7 @@ public final class SlideGenerator {
         return w.toByteArray();
     }
 
-    private static byte[] encodeJpeg(int index, int tileSize) {
+    static byte[] encodeJpeg(int index, int tileSize) {
         BufferedImage tile = new BufferedImage(tileSize, tileSize, BufferedImage.TYPE_INT_RGB);
         int[] pixels = TilePainter.paint(index, tileSize, tileSize);
         System.arraycopy(pixels, 0, ((DataBufferInt) tile.getRaster().getDataBuffer()).getData(), 0, pixels.length);
