@@ -3,7 +3,9 @@
 -- Threads get ids 0..T-1 in setup(); each thread walks its own interleaved share of the frames, so together
 -- the threads cover every frame once per cycle.
 
-local next_id = 0
+-- BENCH_ID_OFFSET: the first thread's id; two wrk processes driving two replicas (bench/redis-scale) take 0 and 1
+-- with BENCH_THREADS=2, so that between them they walk every frame once per cycle
+local next_id = tonumber(os.getenv("BENCH_ID_OFFSET") or "0")
 local thread_count = 0
 
 function setup(thread)

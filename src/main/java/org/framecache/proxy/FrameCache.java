@@ -185,7 +185,7 @@ public final class FrameCache {
     }
 
     private String instanceKey(FrameRequest request, String tag) {
-        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":" + request.getInstance() + ":instance:" + tag;
+        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:instance:" + tag;
     }
 
     /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */
@@ -286,16 +286,23 @@ public final class FrameCache {
         return cache.status();
     }
 
+    /**
+     * The instance UID is the key's hash tag ({...}): in a Redis Cluster every frame of an instance, its loading
+     * markers and its prefetch lock share one hash slot, so a request's lookup is one MGET on one node.
+     */
     String key(FrameRequest request, int frame, Representation representation) {
-        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":" + request.getInstance() + ":" + frame
+        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:" + frame
                 + ":" + representation.cacheTag();
     }
 
     /** A short, stable name for the upstream store, so that two stores never share entries. */
     static String storeId(String upstreamUrl) {
+        return HexFormat.of().formatHex(sha256(upstreamUrl), 0, 6);
+    }
+
+    private static byte[] sha256(String text) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(upstreamUrl.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 6);
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

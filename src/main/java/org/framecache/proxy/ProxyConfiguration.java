@@ -29,10 +29,13 @@ import org.apache.camel.support.service.ServiceSupport;
 import java.util.Optional;
 
 import org.framecache.proxy.cache.ByteCache;
+import org.framecache.proxy.cache.EncryptedByteCache;
+import org.framecache.proxy.cache.ValueCipher;
 import org.framecache.proxy.image.ImageCodecs;
 import org.framecache.proxy.image.ImageOperations;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.cache.RedisByteCache;
+import org.framecache.proxy.cache.RedisSettings;
 import org.framecache.proxy.cache.TieredByteCache;
 import org.framecache.proxy.http.ErrorResponse;
 import org.framecache.proxy.local.DicomFolder;
@@ -131,12 +134,36 @@ public class ProxyConfiguration implements CamelConfiguration {
     String redisUrl;
     @PropertyInject("cache.redis-password")
     String redisPassword;
+    @PropertyInject("cache.redis-user")
+    String redisUser;
+    @PropertyInject("cache.redis-cluster-nodes")
+    String redisClusterNodes;
+    @PropertyInject("cache.redis-sentinel-master")
+    String redisSentinelMaster;
+    @PropertyInject("cache.redis-sentinel-nodes")
+    String redisSentinelNodes;
+    @PropertyInject("cache.redis-sentinel-password")
+    String redisSentinelPassword;
+    @PropertyInject("cache.redis-tls")
+    boolean redisTls;
+    @PropertyInject("cache.redis-tls-ca-file")
+    String redisTlsCaFile;
+    @PropertyInject("cache.redis-tls-cert-file")
+    String redisTlsCertFile;
+    @PropertyInject("cache.redis-tls-key-file")
+    String redisTlsKeyFile;
+    @PropertyInject("cache.redis-tls-verify-hostname")
+    boolean redisTlsVerifyHostname;
     @PropertyInject("cache.redis-timeout-ms")
     int redisTimeoutMillis;
     @PropertyInject("cache.redis-retry-ms")
     long redisRetryMillis;
     @PropertyInject("cache.redis-max-connections")
     int redisMaxConnections;
+    @PropertyInject("cache.encryption-key")
+    String encryptionKey;
+    @PropertyInject("cache.encryption-old-key")
+    String encryptionOldKey;
     @PropertyInject("cache.ttl-seconds")
     long ttlSeconds;
     @PropertyInject("cache.key-prefix")
@@ -181,6 +208,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     String localFolder;
     /** What the cache keys name the store by: its URL, or the folder's path. */
     private String storeIdentity;
+    /** The shared tier when its values are encrypted (for its metric), else null. */
+    private EncryptedByteCache encryptedShared;
 
     @BindToRegistry
     public AcceptNegotiator acceptNegotiator() {
@@ -318,9 +347,12 @@ public class ProxyConfiguration implements CamelConfiguration {
         registry.bind("accessLog", accessLog);
         // the in-process tier always; Redis behind it when configured (shared by the replicas)
         ByteCache memory = new MemoryByteCache(memoryMaxBytes, ttl);
-        ByteCache cache = redisUrl == null || redisUrl.isBlank() ? memory
-                : new TieredByteCache(memory, new RedisByteCache(redisUrl.strip(), redisPassword, ttl, redisTimeoutMillis,
-                        redisMaxConnections, Duration.ofMillis(redisRetryMillis)));
+        RedisSettings redis = new RedisSettings(redisUrl, redisClusterNodes, redisSentinelMaster, redisSentinelNodes,
+                redisUser, redisPassword, redisSentinelPassword, redisTls, redisTlsCaFile, redisTlsCertFile,
+                redisTlsKeyFile, redisTlsVerifyHostname, redisTimeoutMillis, redisMaxConnections);
+        ByteCache cache = !redis.configured() ? memory
+                : new TieredByteCache(memory, encryptedIfKeyed(new RedisByteCache(redis, ttl,
+                        Duration.ofMillis(redisRetryMillis), keyPrefix)));
         FrameCache frameCache = new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes());
         registry.bind("frameCache", frameCache);
         // image operations: one pool for the process, the codecs found once
@@ -401,6 +433,9 @@ public class ProxyConfiguration implements CamelConfiguration {
         ProxyMetrics.bindRenderPool(meters, renderPool);
         ProxyMetrics.bindInProcessHits(meters, hits);
         ProxyMetrics.bindInFlightBytes(meters, inFlightBytes());
+        if (encryptedShared != null) {
+            ProxyMetrics.bindEncryption(meters, encryptedShared);
+        }
         if (health != null) {
             health.register(DegradedNotDownCheck.store(breaker, upstreamUrl));
         }
@@ -470,6 +505,18 @@ public class ProxyConfiguration implements CamelConfiguration {
         storeIdentity = DicomFolderComponent.SCHEME + ":" + root;
         context.getPropertiesComponent().addOverrideProperty("proxy.upstream-url", upstreamUrl);
         LOG.info("Store: the DICOM files in {} ({} instances)", root, folder.allInstances().size());
+    }
+
+    /** The shared tier as it is, or sealing its values when cache.encryption-key is set (the near tier stays plain). */
+    private ByteCache encryptedIfKeyed(ByteCache shared) {
+        if (encryptionKey == null || encryptionKey.isBlank()) {
+            if (encryptionOldKey != null && !encryptionOldKey.isBlank()) {
+                throw new IllegalArgumentException("cache.encryption-old-key is set without cache.encryption-key");
+            }
+            return shared;
+        }
+        encryptedShared = new EncryptedByteCache(shared, new ValueCipher(encryptionKey, encryptionOldKey));
+        return encryptedShared;
     }
 
     private static List<String> list(String commaSeparated) {

@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.framecache.proxy.cache.EncryptedByteCache;
 import org.framecache.proxy.http.AccessLog;
 import org.framecache.proxy.http.UpstreamBreaker;
 import org.framecache.proxy.http.UpstreamCallCounter;
@@ -91,6 +92,13 @@ final class ProxyMetrics {
         FunctionCounter.builder("dicomweb.prefetch.too.large", prefetcher, InstancePrefetcher::getTooLarge)
                 .description("prefetches not started or stopped: the instance is over prefetch.max-instance-bytes")
                 .register(meters);
+    }
+
+    /** With cache.encryption-key: cached values read from Redis that did not authenticate (served as misses). */
+    static void bindEncryption(MeterRegistry meters, EncryptedByteCache encrypted) {
+        FunctionCounter.builder("dicomweb.cache.values.rejected", encrypted, EncryptedByteCache::rejected)
+                .description("values read from Redis that failed authentication (altered, moved to another key, "
+                        + "sealed with an unknown key): treated as misses").register(meters);
     }
 
     static void bindInProcessHits(MeterRegistry meters, InProcessHits hits) {

@@ -62,7 +62,7 @@ class FaultToleranceTest extends ProxyTestSupport {
 
     private boolean inRedis(int frame) {
         try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
-            return !jedis.keys("*:" + slide.sopInstanceUid() + ":" + frame + ":raw:*").isEmpty();
+            return !jedis.keys("*:{" + slide.sopInstanceUid() + "}:" + frame + ":raw:*").isEmpty();
         }
     }
 

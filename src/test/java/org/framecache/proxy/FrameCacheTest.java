@@ -159,7 +159,10 @@ class FrameCacheTest {
         FrameRequest request = request(STORED, null, 1);
         String key = cache.key(request, 7, JPEG);
 
-        assertEquals("dwfc:" + FrameCache.storeId(UPSTREAM) + ":1.2.3:1.2.3.4:1.2.3.4.5:7:raw:image/jpeg:" + JPEG_BASELINE, key);
+        assertEquals("dwfc:" + FrameCache.storeId(UPSTREAM) + ":1.2.3:1.2.3.4:{1.2.3.4.5}:7:raw:image/jpeg:" + JPEG_BASELINE, key);
+        assertEquals(redis.clients.jedis.util.JedisClusterCRC16.getSlot(key),
+                redis.clients.jedis.util.JedisClusterCRC16.getSlot(cache.key(request, 900, RENDERED) + ":loading"),
+                "a Redis Cluster keeps an instance's frames and markers on one hash slot");
         assertTrue(FrameCache.storeId(UPSTREAM).matches("[0-9a-f]{12}"), FrameCache.storeId(UPSTREAM));
         assertNotEquals(FrameCache.storeId(UPSTREAM), FrameCache.storeId(UPSTREAM + "/"));
         assertNotEquals(cache.key(request, 7, STORED), key);

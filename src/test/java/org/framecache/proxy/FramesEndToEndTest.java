@@ -140,7 +140,7 @@ class FramesEndToEndTest extends ProxyTestSupport {
     void framesAreWrittenToRedisWithTheConfiguredTtl() throws Exception {
         assertEquals(200, get(url(slide, "200"), "Accept", STORED).statusCode());
         try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
-            Set<String> keys = jedis.keys("e2e-" + proxyPort + ":*:" + slide.sopInstanceUid() + ":200:*");
+            Set<String> keys = jedis.keys("e2e-" + proxyPort + ":*:{" + slide.sopInstanceUid() + "}:200:*");
             assertEquals(1, keys.size(), keys.toString());
             String key = keys.iterator().next();
             assertTrue(key.endsWith(":200:raw:*"), key);
@@ -178,9 +178,9 @@ class FramesEndToEndTest extends ProxyTestSupport {
             assertEquals((byte) 0xD8, part.content()[1]);
         }
         try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
-            assertTrue(jedis.keys("e2e-" + proxyPort + ":*:" + implicitSlide.sopInstanceUid() + ":*:raw:*").isEmpty(),
+            assertTrue(jedis.keys("e2e-" + proxyPort + ":*:{" + implicitSlide.sopInstanceUid() + "}:*:raw:*").isEmpty(),
                     "a rejected raw answer must cache nothing");
-            assertEquals(2, jedis.keys("e2e-" + proxyPort + ":*:" + implicitSlide.sopInstanceUid() + ":*:rendered:*").size());
+            assertEquals(2, jedis.keys("e2e-" + proxyPort + ":*:{" + implicitSlide.sopInstanceUid() + "}:*:rendered:*").size());
         }
         HttpResponse<byte[]> again = get(url(implicitSlide, "4"), "Accept", STORED);
         assertEquals(200, again.statusCode());

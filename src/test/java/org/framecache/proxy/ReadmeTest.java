@@ -7,12 +7,20 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
-/** Every configuration key has its row in the README's table, so the README stays true as keys are added. */
+/**
+ * Every configuration key has its row in the README's table, so the README stays true as keys are added; and every
+ * link inside the repository leads somewhere.
+ */
 class ReadmeTest {
 
     @Test
@@ -36,5 +44,37 @@ class ReadmeTest {
             }
         }
         assertTrue(missing.isEmpty(), "keys missing from README.md: " + missing);
+    }
+
+    /** [text](#anchor) names a heading (GitHub's anchors), [text](path) an existing file or directory. */
+    @Test
+    void everyLinkLeadsSomewhere() throws IOException {
+        for (Path markdown : List.of(Path.of("README.md"), Path.of("bench/README.md"), Path.of("k8s/README.md"),
+                Path.of("k8s-overlays/external-redis-tls/README.md"))) {
+            String text = Files.readString(markdown);
+            Set<String> anchors = new HashSet<>();
+            Matcher heading = Pattern.compile("(?m)^#{1,6} +(.+)$").matcher(text);
+            while (heading.find()) {
+                anchors.add(heading.group(1).strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N} _-]", "")
+                        .replace(' ', '-'));
+            }
+            List<String> broken = new ArrayList<>();
+            Matcher link = Pattern.compile("\\]\\(([^)\\s]+)\\)").matcher(text);
+            while (link.find()) {
+                String target = link.group(1);
+                if (target.startsWith("#")) {
+                    if (!anchors.contains(target.substring(1))) {
+                        broken.add(target);
+                    }
+                } else if (!target.contains("://") && !target.startsWith("mailto:")) {
+                    String path = target.replaceAll("#.*", "");
+                    if (!Files.exists(markdown.resolveSibling(path).normalize())
+                            && !Files.exists(Path.of(path))) {
+                        broken.add(target);
+                    }
+                }
+            }
+            assertTrue(broken.isEmpty(), markdown + " links to nothing: " + broken + " (headings: " + anchors + ")");
+        }
     }
 }

@@ -2,13 +2,16 @@ package org.framecache.proxy.cache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.framecache.proxy.testing.FreePorts;
 import org.framecache.proxy.testing.RedisProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -51,5 +54,37 @@ class RedisByteCacheTest {
         two.unmark(List.of(key));
         assertEquals(List.of(true), one.mark(List.of(key), Duration.ofSeconds(30)), "removed by its holder");
         one.unmark(List.of(key));
+    }
+
+    /**
+     * A cluster or sentinels that cannot be reached when the proxy starts: the proxy starts all the same, its shared
+     * tier is misses (said by the health check), and it connects once they answer.
+     */
+    @Test
+    void aRedisAwayWhenTheProxyStartsIsMissesUntilItAnswers() {
+        int port = FreePorts.loopback();
+        RedisSettings cluster = new RedisSettings("", "127.0.0.1:" + port, "", "", "", "", "", false, "", "", "", true,
+                200, 4);
+        try (RedisByteCache cache = new RedisByteCache(cluster, Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+            cache.putAll(Map.of(key, new byte[] {1}));
+            assertNull(cache.getAll(List.of(key)).get(0));
+            assertFalse(cache.isAvailable());
+            assertTrue(cache.status().startsWith("unavailable, serving from the store: not connected: "),
+                    cache.status());
+        }
+
+        RedisSettings sentinel = new RedisSettings("", "", "away", "127.0.0.1:" + port, "", "", "", false, "", "", "",
+                true, 200, 4);
+        try (RedisByteCache cache = new RedisByteCache(sentinel, Duration.ofMinutes(1), Duration.ofMillis(1))) {
+            assertNull(cache.getAll(List.of(key)).get(0));
+            assertTrue(cache.status().startsWith("unavailable"), cache.status());
+            try (RedisProcess primary = RedisProcess.start();
+                 RedisProcess sentinelProcess = RedisProcess.sentinelOn(port,
+                         "sentinel monitor away 127.0.0.1 " + primary.port() + " 1")) {
+                cache.putAll(Map.of(key, new byte[] {2})); // the retry time (1 ms) has passed: connects now
+                assertArrayEquals(new byte[] {2}, cache.getAll(List.of(key)).get(0), "connected once the sentinel answered");
+                assertEquals("up", cache.status());
+            }
+        }
     }
 }

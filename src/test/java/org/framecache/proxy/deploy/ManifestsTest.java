@@ -47,6 +47,7 @@ class ManifestsTest {
     private static final String CONFIG_CONFIGMAP = APP + "-config";
     private static final String SECRET = APP + "-secrets";
     private static final String PROXY_CONTAINER = "proxy";
+    private static final String REDIS = APP + "-redis";
     // camel.management.health-path default in camel-main 4.14; ManagementHttpServer adds /live and /ready under it
     private static final String DEFAULT_HEALTH_PATH = "/observe/health";
     private static final List<String> RECOMMENDED_LABELS = List.of("app.kubernetes.io/name",
@@ -260,6 +261,127 @@ class ManifestsTest {
         assertEquals(Set.of(CONFIG_CONFIGMAP, SECRET), envFrom);
     }
 
+    /** Redis holds pixel data: the NetworkPolicy admits the proxy's pods to its port, and nothing else. */
+    @Test
+    void onlyTheProxyReachesRedis() throws IOException {
+        assertTrue(list(map(loadAll(K8S.resolve("kustomization.yaml")).get(0), "kustomization").get("resources"),
+                "resources").contains("networkpolicy.yaml"), "the NetworkPolicy is part of the base");
+        Map<String, Object> redis = objects("Deployment").stream()
+                .filter(d -> REDIS.equals(at(d, "metadata", "name")))
+                .findFirst().orElseThrow(() -> new AssertionError("no Deployment " + REDIS));
+        Map<String, Object> redisPods = map(at(redis, "spec", "template", "metadata", "labels"), "redis pod labels");
+        Map<String, Object> proxyPods = map(at(proxyDeployment(), "spec", "template", "metadata", "labels"),
+                "proxy pod labels");
+        int redisPort = containerPorts(containers(redis).get(0)).get("redis");
+
+        List<Map<String, Object>> policies = objects("NetworkPolicy").stream()
+                .filter(p -> labelsMatch(map(at(p, "spec", "podSelector", "matchLabels"), "podSelector"), redisPods))
+                .toList();
+        assertEquals(1, policies.size(), "NetworkPolicies selecting the Redis pods");
+        Map<String, Object> policy = policies.get(0);
+        assertFalse(labelsMatch(map(at(policy, "spec", "podSelector", "matchLabels"), "podSelector"), proxyPods),
+                "the policy must not select the proxy's own pods");
+        assertTrue(list(at(policy, "spec", "policyTypes"), "policyTypes").contains("Ingress"));
+        List<?> rules = list(at(policy, "spec", "ingress"), "ingress");
+        assertFalse(rules.isEmpty(), "no ingress rule: nothing could reach Redis, the proxy included");
+        for (Object rule : rules) {
+            List<?> from = list(map(rule, "ingress rule").get("from"), "from (a rule without it admits everyone)");
+            for (Object peer : from) {
+                Map<String, Object> source = map(peer, "from entry");
+                assertEquals(Set.of("podSelector"), source.keySet(),
+                        "peers are pods of this namespace only (no namespaceSelector, no ipBlock): " + source);
+                Map<String, Object> selector = map(at(source, "podSelector", "matchLabels"), "from podSelector");
+                assertTrue(labelsMatch(selector, proxyPods), "admits pods other than the proxy's: " + selector);
+                assertFalse(labelsMatch(selector, redisPods), "admits the Redis pods themselves: " + selector);
+            }
+            List<?> ports = list(map(rule, "ingress rule").get("ports"), "ports (a rule without them admits every port)");
+            assertEquals(List.of(Map.of("protocol", "TCP", "port", redisPort)), ports);
+        }
+    }
+
+    /**
+     * The overlay for an external Redis Cluster with TLS and encryption: it sets only keys the proxy reads, leaves
+     * exactly one Redis form, drops the in-cluster Redis, and the files and secrets it names are the ones mounted.
+     */
+    @Test
+    void externalRedisTlsOverlayGivesTheProxyTheFilesAndSecretsItReads() throws IOException {
+        Path overlay = Path.of("k8s-overlays/external-redis-tls");
+        Map<String, Object> kustomization = map(loadAll(overlay.resolve("kustomization.yaml")).get(0), "kustomization");
+        assertEquals(List.of("../../k8s"), kustomization.get("resources"));
+        assertEquals(K8S.toAbsolutePath().normalize(), overlay.resolve("../../k8s").toAbsolutePath().normalize());
+
+        // settings: application keys only; the cluster over TLS, and no single-server URL beside it
+        Set<String> variables = applicationProperties().stringPropertyNames().stream()
+                .map(key -> key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'))
+                .collect(Collectors.toSet());
+        Map<String, Object> config = list(kustomization.get("configMapGenerator"), "configMapGenerator").stream()
+                .map(g -> map(g, "generator"))
+                .filter(g -> CONFIG_CONFIGMAP.equals(g.get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("the overlay does not change " + CONFIG_CONFIGMAP));
+        assertEquals("merge", config.get("behavior"));
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (Object literal : list(config.get("literals"), "literals")) {
+            String[] pair = ((String) literal).split("=", 2);
+            assertTrue(variables.contains(pair[0]), pair[0] + " names no key of application.properties");
+            settings.put(pair[0], pair[1]);
+        }
+        assertEquals("", settings.get("CACHE_REDIS_URL"), "the base's single-server URL must be cleared");
+        assertFalse(settings.getOrDefault("CACHE_REDIS_CLUSTER_NODES", "").isBlank());
+        assertEquals("true", settings.get("CACHE_REDIS_TLS"));
+
+        // the deployment patch: a Secret volume whose items are exactly the files the settings name
+        Map<String, Object> patch = map(loadAll(overlay.resolve("proxy-redis-tls.yaml")).get(0), "patch");
+        assertEquals(List.of("Deployment", APP), List.of(patch.get("kind"), at(patch, "metadata", "name")));
+        Map<String, Object> container = map(at(patch, "spec", "template", "spec", "containers", 0), "container");
+        assertEquals(PROXY_CONTAINER, container.get("name"));
+        Map<String, String> files = new java.util.TreeMap<>();
+        for (Object volume : list(at(patch, "spec", "template", "spec", "volumes"), "volumes")) {
+            Map<String, Object> secretVolume = map(volume, "volume");
+            String secretName = (String) at(secretVolume, "secret", "secretName");
+            assertNonBlank(secretName, "volume " + secretVolume.get("name") + " from a Secret");
+            String mountPath = list(container.get("volumeMounts"), "volumeMounts").stream()
+                    .map(m -> map(m, "volumeMount"))
+                    .filter(m -> secretVolume.get("name").equals(m.get("name")) && Boolean.TRUE.equals(m.get("readOnly")))
+                    .map(m -> (String) m.get("mountPath"))
+                    .findFirst().orElseThrow(() -> new AssertionError(secretVolume.get("name") + " is not mounted read-only"));
+            for (Object item : list(at(secretVolume, "secret", "items"), "items")) {
+                files.put(mountPath + "/" + map(item, "item").get("path"), secretName + "/" + map(item, "item").get("key"));
+            }
+        }
+        Map<String, String> named = new java.util.TreeMap<>();
+        for (String file : List.of("CACHE_REDIS_TLS_CA_FILE", "CACHE_REDIS_TLS_CERT_FILE", "CACHE_REDIS_TLS_KEY_FILE")) {
+            assertTrue(files.containsKey(settings.get(file)), file + "=" + settings.get(file) + " is not a mounted file: "
+                    + files.keySet());
+            named.put(settings.get(file), files.get(settings.get(file)));
+        }
+        assertEquals(files, named, "every mounted file is one the proxy reads");
+
+        // the encryption keys from a Secret, under the names the proxy reads them by
+        Map<String, Map<String, Object>> fromSecrets = new java.util.TreeMap<>();
+        for (Object env : list(container.get("env"), "env")) {
+            Map<String, Object> variable = map(env, "env");
+            assertTrue(variables.contains((String) variable.get("name")), variable.get("name") + " is no application key");
+            assertFalse(variable.containsKey("value"), variable.get("name") + ": secrets never as literal values");
+            fromSecrets.put((String) variable.get("name"), map(at(variable, "valueFrom", "secretKeyRef"), "secretKeyRef"));
+        }
+        assertEquals(Set.of("CACHE_ENCRYPTION_KEY", "CACHE_ENCRYPTION_OLD_KEY"), fromSecrets.keySet());
+        fromSecrets.forEach((name, ref) -> assertEquals(name, ref.get("key"), name + " is read from its own key"));
+        assertEquals(Boolean.TRUE, fromSecrets.get("CACHE_ENCRYPTION_OLD_KEY").get("optional"),
+                "the old key exists only during a rotation");
+        assertFalse(Boolean.TRUE.equals(fromSecrets.get("CACHE_ENCRYPTION_KEY").get("optional")),
+                "without its key the proxy would store plain values: the pod must not start");
+
+        // the in-cluster Redis goes, and with it only what belongs to it
+        Set<String> deleted = new TreeSet<>();
+        for (Object entry : list(kustomization.get("patches"), "patches")) {
+            Map<String, Object> p = map(entry, "patch");
+            if (p.get("patch") instanceof String inline && inline.contains("$patch: delete")) {
+                deleted.add(at(p, "target", "kind") + "/" + at(p, "target", "name"));
+            }
+        }
+        assertEquals(Set.of("Deployment/" + REDIS, "Service/" + REDIS, "NetworkPolicy/" + REDIS), deleted);
+    }
+
     @Test
     void kustomizeRendersTheBase(@TempDir Path temp) throws Exception {
         Optional<Path> kubectl = onPath("kubectl");
@@ -292,6 +414,43 @@ class ManifestsTest {
         assertTrue(list(at(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
                 .anyMatch(v -> routesConfigMap.equals(at(v, "configMap", "name"))),
                 "the Deployment does not mount " + routesConfigMap);
+    }
+
+    @Test
+    void kustomizeRendersTheExternalRedisOverlay(@TempDir Path temp) throws Exception {
+        Optional<Path> kubectl = onPath("kubectl");
+        Assumptions.assumeTrue(kubectl.isPresent(),
+                "kubectl is not on PATH: `kubectl kustomize` rendering of k8s-overlays/ is not checked");
+        Path stderr = temp.resolve("stderr");
+        Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize",
+                "--load-restrictor", "LoadRestrictionsNone", "k8s-overlays/external-redis-tls")
+                .redirectError(stderr.toFile())
+                .start();
+        String rendered = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
+        assertEquals(0, process.exitValue(), "kubectl kustomize failed: " + Files.readString(stderr));
+
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Object object : new Load(LoadSettings.builder().build()).loadAllFromString(rendered)) {
+            objects.add(map(object, "rendered object"));
+        }
+        assertTrue(objects.stream().noneMatch(o -> REDIS.equals(at(o, "metadata", "name"))), "no in-cluster Redis");
+        Map<String, Object> deployment = objects.stream()
+                .filter(o -> "Deployment".equals(o.get("kind")) && APP.equals(at(o, "metadata", "name")))
+                .findFirst().orElseThrow(() -> new AssertionError("rendering has no Deployment " + APP));
+        Map<String, Object> container = containers(deployment).get(0);
+        Set<String> env = list(container.get("env"), "env").stream().map(e -> (String) map(e, "env").get("name"))
+                .collect(Collectors.toSet());
+        assertTrue(env.containsAll(Set.of("PROXY_ROUTES_DIR", "CACHE_ENCRYPTION_KEY")), "env " + env);
+        assertTrue(list(container.get("volumeMounts"), "volumeMounts").stream()
+                .anyMatch(m -> "/etc/redis-tls".equals(map(m, "volumeMount").get("mountPath"))), "TLS files mounted");
+        Map<String, Object> config = objects.stream()
+                .filter(o -> "ConfigMap".equals(o.get("kind"))
+                        && ((String) at(o, "metadata", "name")).startsWith(CONFIG_CONFIGMAP + "-"))
+                .findFirst().orElseThrow(() -> new AssertionError("no settings ConfigMap"));
+        assertEquals("", at(config, "data", "CACHE_REDIS_URL"));
+        assertEquals("true", at(config, "data", "CACHE_REDIS_TLS"));
+        assertNotNull(at(config, "data", "PROXY_UPSTREAM_URL"), "the base's settings are kept (merge)");
     }
 
     // --- reading the manifests ---

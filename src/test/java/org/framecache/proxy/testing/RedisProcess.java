@@ -25,24 +25,61 @@ public final class RedisProcess implements AutoCloseable {
     private final Path workDir;
     private final Path log;
     private final int port;
+    private final List<String> extraArgs;
+    private final String sentinelConfig;
     private Process process;
 
-    private RedisProcess(Path binary, Path workDir, int port) {
+    private RedisProcess(Path binary, Path workDir, int port, List<String> extraArgs, String sentinelConfig) {
         this.binary = binary;
         this.workDir = workDir;
         this.log = workDir.resolve("redis.log");
         this.port = port;
+        this.extraArgs = List.copyOf(extraArgs);
+        this.sentinelConfig = sentinelConfig;
     }
 
     public static RedisProcess start() {
+        return start(List.of());
+    }
+
+    /**
+     * With more redis-server options, each option and value a separate argument (e.g. {@code --cluster-enabled},
+     * {@code yes}; {@code --tls-port}, ...). The plain port stays on (loopback) and answers the readiness PING, even
+     * if only with an error such as -NOAUTH.
+     */
+    public static RedisProcess start(List<String> extraArgs) {
+        return start(FreePorts.loopback(), extraArgs, null);
+    }
+
+    /** A sentinel on a free port with these config lines (the port, bind and dir lines are added). */
+    public static RedisProcess sentinel(String config) {
+        return sentinelOn(FreePorts.loopback(), config);
+    }
+
+    /** A sentinel on the given port (one a client was told of before anything listened there). */
+    public static RedisProcess sentinelOn(int port, String config) {
+        return start(port, List.of("--sentinel"), config);
+    }
+
+    private static RedisProcess start(int port, List<String> extraArgs, String sentinelConfig) {
         Path binary = ChildProcesses.requireBinary("redis-server", "redis-server");
         try {
-            RedisProcess redis = new RedisProcess(binary, Files.createTempDirectory("redis-test-"), FreePorts.loopback());
+            RedisProcess redis = new RedisProcess(binary, Files.createTempDirectory("redis-test-"), port, extraArgs,
+                    sentinelConfig);
             redis.launch();
             return redis;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare redis-server", e);
         }
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public boolean isAlive() {
+        Process running = process;
+        return running != null && running.isAlive();
     }
 
     /** One redis-server for the whole JVM, started on first use and stopped at exit. */
@@ -106,20 +143,36 @@ public final class RedisProcess implements AutoCloseable {
 
     private synchronized void launch() {
         // Separate argv entries, no shell: --save "" is an empty argument that disables RDB snapshots.
-        process = ChildProcesses.launch(List.of(binary.toString(),
+        List<String> command = new java.util.ArrayList<>();
+        command.add(binary.toString());
+        if (sentinelConfig != null) {
+            Path config = workDir.resolve("sentinel.conf");
+            try {
+                Files.writeString(config, "port " + port + "\nbind 127.0.0.1\ndir " + workDir + "\n" + sentinelConfig
+                        + "\n");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + config, e);
+            }
+            command.add(config.toString());
+        }
+        command.addAll(List.of(
                 "--port", Integer.toString(port),
                 "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
                 "--daemonize", "no",
-                "--dir", workDir.toString()), log);
+                "--dir", workDir.toString()));
+        if (sentinelConfig == null) {
+            command.addAll(List.of("--save", "", "--appendonly", "no"));
+        }
+        command.addAll(extraArgs);
+        process = ChildProcesses.launch(command, log);
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw failure("redis-server exited with code " + process.exitValue());
             }
             try {
-                if ("+PONG".equals(ping())) {
+                String reply = ping();
+                if ("+PONG".equals(reply) || (!extraArgs.isEmpty() && reply != null && reply.startsWith("-"))) {
                     return;
                 }
             } catch (IOException e) {
