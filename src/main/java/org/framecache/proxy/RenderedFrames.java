@@ -59,9 +59,30 @@ public final class RenderedFrames {
         return syntaxes.stored(request) == null && !syntaxes.probed(request);
     }
 
-    /** The stored frames could not be taken: not tried again for this instance while that is remembered. */
+    /**
+     * The stored frames are in a syntax not taken here (or the store will not give them): not tried again for this
+     * instance while that is remembered.
+     */
     public void storedFramesUnusable(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         syntaxes.markProbed(request);
+    }
+
+    /**
+     * The stored frames could not be had this time (the store errored, its answer was broken): nothing is remembered.
+     * The store's own rendering answers when it can do what was asked; else the failure is the answer (502).
+     */
+    public void storedFramesFailed(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
+                                   @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
+        if (!storeCanRender(request)) {
+            throw failure;
+        }
+    }
+
+    /** True when the store's /rendered is switched on and can make what the request asks (JPEG or PNG, no operation it lacks). */
+    private boolean storeCanRender(FrameRequest request) {
+        String mediaType = request.getRepresentation().mediaType();
+        return storeFallback && RenderQuery.storeCannotDo(request.getRenderParameters()) == null
+                && (mediaType.equals("image/jpeg") || mediaType.equals("image/png"));
     }
 
     /**
@@ -80,8 +101,8 @@ public final class RenderedFrames {
             request.useRepresentation(asked.renderedFrom(stored));
             return;
         }
-        String cannot = RenderQuery.storeCannotDo(request.getRenderParameters());
-        if (!storeFallback || cannot != null || !(asked.mediaType().equals("image/jpeg") || asked.mediaType().equals("image/png"))) {
+        if (!storeCanRender(request)) {
+            String cannot = RenderQuery.storeCannotDo(request.getRenderParameters());
             throw ProxyException.notAcceptable("cannot render these frames here: " + why
                     + (cannot != null ? " (and the store's rendering cannot do " + cannot + ")" : ""));
         }
