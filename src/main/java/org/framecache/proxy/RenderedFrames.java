@@ -256,7 +256,12 @@ public final class RenderedFrames {
         byte[] sourceProfile = SourceIccProfiles.needed(parameters) ? sourceIccProfiles.sourceProfile(request) : null;
         ImageEncoder encoder = codecs.encoder(representation.mediaType()).orElseThrow(() ->
                 ProxyException.notAcceptable("no encoder for " + representation.mediaType() + " works here"));
-        byte[] outputProfile = parameters.embedIccProfile() ? operations.outputIccProfile(sourceProfile, parameters) : null;
+        byte[] outputProfile;
+        try {
+            outputProfile = parameters.embedIccProfile() ? operations.outputIccProfile(sourceProfile, parameters) : null;
+        } catch (java.io.UncheckedIOException e) {
+            throw new ProxyException(502, "the instance's ICC profile cannot be used: " + e.getMessage());
+        }
         if (storedJpegAsItIs(request)) {
             // nothing to do to a baseline JPEG asked as JPEG: the stored image itself (no decode, no second loss)
             List<FetchedFrame> frames = new ArrayList<>();
