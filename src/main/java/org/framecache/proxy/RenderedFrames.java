@@ -17,6 +17,7 @@ import org.framecache.proxy.image.ImageEncoder;
 import org.framecache.proxy.image.ImageOperations;
 import org.framecache.proxy.image.PixelFormat;
 import org.framecache.proxy.image.RenderParameters;
+import org.framecache.proxy.image.StoredJpegColours;
 import org.framecache.proxy.multipart.MediaType;
 
 /**
@@ -262,7 +263,7 @@ public final class RenderedFrames {
         } catch (java.io.UncheckedIOException e) {
             throw new ProxyException(502, "the instance's ICC profile cannot be used: " + e.getMessage());
         }
-        if (storedJpegAsItIs(request)) {
+        if (storedJpegAsItIs(request) && readAlikeAsStored(stored, request.getMissing(), format)) {
             // nothing to do to a baseline JPEG asked as JPEG: the stored image itself (no decode, no second loss)
             List<FetchedFrame> frames = new ArrayList<>();
             for (int frame : request.getMissing()) {
@@ -300,6 +301,20 @@ public final class RenderedFrames {
         return TransferSyntaxes.JPEG_BASELINE.equals(request.getRepresentation().source())
                 && "image/jpeg".equals(request.getRepresentation().mediaType()) && p.quality() == RenderQuery.DEFAULT_QUALITY
                 && p.downsample() == 1 && p.viewport() == null && p.iccProfile() == RenderParameters.IccProfile.NO;
+    }
+
+    /**
+     * True when every stored JPEG shows, to a viewer reading it as an image file, the colours the proxy's decoding
+     * gives (not so for RGB-coded frames whose markers leave the colour space to the Photometric Interpretation).
+     */
+    private static boolean readAlikeAsStored(FrameRequest stored, int[] frames, PixelFormat format) {
+        String photometric = format == null ? null : format.photometric();
+        for (int frame : frames) {
+            if (!StoredJpegColours.sameForEveryReader(storedFrame(stored, frame).bytes(), photometric)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Transcodes the request's missing frames from their stored frames, on the pool; the body becomes them. */
