@@ -99,6 +99,7 @@ public final class RenderedFrames {
         }
         String why = whyProxyCannotRender(request, stored);
         if (why == null) {
+            asked = sameWishOneKey(request, asked);
             request.useRepresentation(asked.renderedFrom(stored));
             return;
         }
@@ -108,6 +109,18 @@ public final class RenderedFrames {
                     + (cannot != null ? " (and the store's rendering cannot do " + cannot + ")" : ""));
         }
         // the store's own rendering, under its own key ("rendered:"), never mistaken for the proxy's
+    }
+
+    /** A viewport region that is the whole frame is asked as the viewport without one: one wish, one cache key. */
+    private Representation sameWishOneKey(FrameRequest request, Representation asked) {
+        PixelFormat format = access.image(request).format();
+        RenderParameters p = request.getRenderParameters();
+        RenderParameters same = RenderQuery.wholeFrameAsNoRegion(p, format.columns(), format.rows());
+        if (same == p) {
+            return asked;
+        }
+        request.setRenderParameters(same);
+        return Representation.rendered(asked.mediaType(), RenderQuery.canonical(same, asked.mediaType()));
     }
 
     private String whyProxyCannotRender(FrameRequest request, String stored) {
