@@ -61,7 +61,7 @@ public final class FramePartValidator {
         // stored bytes must be in a syntax we serve; a syntax the client named itself is served as the store made it
         boolean named = !asked.isStored() && syntax.equals(asked.transferSyntax());
         if (!(supportedSyntaxes.contains(syntax) || named) || !essence.equals(TransferSyntaxes.mediaTypeOf(syntax))) {
-            throw new RawRetrievalException("part " + index + " is " + type + ", not a supported stored syntax");
+            throw new UnusableStoredSyntaxException("part " + index + " is " + type + ", not a supported stored syntax");
         }
         if (!asked.isStored() && (!essence.equals(asked.mediaType())
                 || !(asked.transferSyntax().equals(Representation.ANY_SYNTAX) || asked.transferSyntax().equals(syntax)))) {

@@ -30,7 +30,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "4e7d258cd49cb16851123c2b43e09371c3c09330a35dee5063339020828eeff0";
+    static final String FINGERPRINT = "a7206bc6a9e6f5195623de99a010de67753766fdeb84a18dd1d4386334b82a59";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

@@ -76,8 +76,24 @@ public final class RenderQuery {
             }
         }
         key.append("&iccprofile=").append(p.iccProfile().name().toLowerCase(Locale.ROOT));
-        key.append("&embed_iccprofile=").append(p.embedIccProfile());
+        if (p.iccProfile() != IccProfile.NO) {
+            // with iccprofile=no nothing is embedded either way: one key
+            key.append("&embed_iccprofile=").append(p.embedIccProfile());
+        }
         return key.toString();
+    }
+
+    /**
+     * The same wish for a frame of {@code columns} x {@code rows}: a viewport region that is the whole frame
+     * ({@code vw,vh,0,0,columns,rows}) is the viewport without a region ({@code vw,vh}); else {@code p} itself.
+     */
+    public static RenderParameters wholeFrameAsNoRegion(RenderParameters p, int columns, int rows) {
+        Viewport v = p.viewport();
+        if (v == null || !v.hasRegion() || v.sx() != 0 || v.sy() != 0 || v.sw() != columns || v.sh() != rows) {
+            return p;
+        }
+        return new RenderParameters(p.quality(), p.downsample(), p.interpolation(),
+                new Viewport(v.vw(), v.vh(), false, 0, 0, 0, 0), p.iccProfile(), p.embedIccProfile());
     }
 
     /**

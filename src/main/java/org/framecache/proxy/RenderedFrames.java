@@ -17,6 +17,7 @@ import org.framecache.proxy.image.ImageEncoder;
 import org.framecache.proxy.image.ImageOperations;
 import org.framecache.proxy.image.PixelFormat;
 import org.framecache.proxy.image.RenderParameters;
+import org.framecache.proxy.image.StoredJpegColours;
 import org.framecache.proxy.multipart.MediaType;
 
 /**
@@ -59,9 +60,30 @@ public final class RenderedFrames {
         return syntaxes.stored(request) == null && !syntaxes.probed(request);
     }
 
-    /** The stored frames could not be taken: not tried again for this instance while that is remembered. */
+    /**
+     * The stored frames are in a syntax not taken here (or the store will not give them): not tried again for this
+     * instance while that is remembered.
+     */
     public void storedFramesUnusable(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         syntaxes.markProbed(request);
+    }
+
+    /**
+     * The stored frames could not be had this time (the store errored, its answer was broken): nothing is remembered.
+     * The store's own rendering answers when it can do what was asked; else the failure is the answer (502).
+     */
+    public void storedFramesFailed(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
+                                   @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
+        if (!storeCanRender(request)) {
+            throw failure;
+        }
+    }
+
+    /** True when the store's /rendered is switched on and can make what the request asks (JPEG or PNG, no operation it lacks). */
+    private boolean storeCanRender(FrameRequest request) {
+        String mediaType = request.getRepresentation().mediaType();
+        return storeFallback && RenderQuery.storeCannotDo(request.getRenderParameters()) == null
+                && (mediaType.equals("image/jpeg") || mediaType.equals("image/png"));
     }
 
     /**
@@ -77,15 +99,28 @@ public final class RenderedFrames {
         }
         String why = whyProxyCannotRender(request, stored);
         if (why == null) {
+            asked = sameWishOneKey(request, asked);
             request.useRepresentation(asked.renderedFrom(stored));
             return;
         }
-        String cannot = RenderQuery.storeCannotDo(request.getRenderParameters());
-        if (!storeFallback || cannot != null || !(asked.mediaType().equals("image/jpeg") || asked.mediaType().equals("image/png"))) {
+        if (!storeCanRender(request)) {
+            String cannot = RenderQuery.storeCannotDo(request.getRenderParameters());
             throw ProxyException.notAcceptable("cannot render these frames here: " + why
                     + (cannot != null ? " (and the store's rendering cannot do " + cannot + ")" : ""));
         }
         // the store's own rendering, under its own key ("rendered:"), never mistaken for the proxy's
+    }
+
+    /** A viewport region that is the whole frame is asked as the viewport without one: one wish, one cache key. */
+    private Representation sameWishOneKey(FrameRequest request, Representation asked) {
+        PixelFormat format = access.image(request).format();
+        RenderParameters p = request.getRenderParameters();
+        RenderParameters same = RenderQuery.wholeFrameAsNoRegion(p, format.columns(), format.rows());
+        if (same == p) {
+            return asked;
+        }
+        request.setRenderParameters(same);
+        return Representation.rendered(asked.mediaType(), RenderQuery.canonical(same, asked.mediaType()));
     }
 
     private String whyProxyCannotRender(FrameRequest request, String stored) {
@@ -235,8 +270,13 @@ public final class RenderedFrames {
         byte[] sourceProfile = SourceIccProfiles.needed(parameters) ? sourceIccProfiles.sourceProfile(request) : null;
         ImageEncoder encoder = codecs.encoder(representation.mediaType()).orElseThrow(() ->
                 ProxyException.notAcceptable("no encoder for " + representation.mediaType() + " works here"));
-        byte[] outputProfile = parameters.embedIccProfile() ? operations.outputIccProfile(sourceProfile, parameters) : null;
-        if (storedJpegAsItIs(request)) {
+        byte[] outputProfile;
+        try {
+            outputProfile = parameters.embedIccProfile() ? operations.outputIccProfile(sourceProfile, parameters) : null;
+        } catch (java.io.UncheckedIOException e) {
+            throw new ProxyException(502, "the instance's ICC profile cannot be used: " + e.getMessage());
+        }
+        if (storedJpegAsItIs(request) && readAlikeAsStored(stored, request.getMissing(), format)) {
             // nothing to do to a baseline JPEG asked as JPEG: the stored image itself (no decode, no second loss)
             List<FetchedFrame> frames = new ArrayList<>();
             for (int frame : request.getMissing()) {
@@ -302,6 +342,20 @@ public final class RenderedFrames {
         return TransferSyntaxes.JPEG_BASELINE.equals(request.getRepresentation().source())
                 && "image/jpeg".equals(request.getRepresentation().mediaType()) && p.quality() == RenderQuery.DEFAULT_QUALITY
                 && p.downsample() == 1 && p.viewport() == null && p.iccProfile() == RenderParameters.IccProfile.NO;
+    }
+
+    /**
+     * True when every stored JPEG shows, to a viewer reading it as an image file, the colours the proxy's decoding
+     * gives (not so for RGB-coded frames whose markers leave the colour space to the Photometric Interpretation).
+     */
+    private static boolean readAlikeAsStored(FrameRequest stored, int[] frames, PixelFormat format) {
+        String photometric = format == null ? null : format.photometric();
+        for (int frame : frames) {
+            if (!StoredJpegColours.sameForEveryReader(storedFrame(stored, frame).bytes(), photometric)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Transcodes the request's missing frames from their stored frames, on the pool; the body becomes them. */

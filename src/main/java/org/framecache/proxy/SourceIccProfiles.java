@@ -91,6 +91,7 @@ public final class SourceIccProfiles {
         FrameRequest request = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         if (status != 200) {
+            discard(exchange.getMessage().getBody(InputStream.class));
             throw new ProxyException(502, "cannot read the instance's ICC profile: the store answered " + status);
         }
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
@@ -119,6 +120,21 @@ public final class SourceIccProfiles {
         }
         profiles.put(request.instancePath(), profile);
         cache.putInstanceValue(request, "icc", profile);
+    }
+
+    /**
+     * An answer not wanted (an error): closed now, which gives its connection back to the pool before the client is
+     * answered, rather than when the exchange completes (camel-http closes the response then).
+     */
+    private static void discard(InputStream body) {
+        if (body == null) {
+            return;
+        }
+        try {
+            body.close();
+        } catch (IOException ignored) {
+            // the connection is gone either way
+        }
     }
 
     private ProxyException tooLarge() {

@@ -52,9 +52,11 @@ public final class StoredSyntaxes {
         return (raw >= 2 || mayTranscode) && request.getMissing().length > 0;
     }
 
-    /** The probe: the request's first missing frame, as stored (learned from, and cached, by the raw fetch). */
+    /**
+     * The probe: the request's first missing frame, as stored (learned from, and cached, by the raw fetch). Only a
+     * probe that found the stored frames unusable is remembered ({@link #markProbed}); one the store failed is not.
+     */
     public FrameRequest probeFor(FrameRequest request) {
-        probed.put(request.instancePath(), Boolean.TRUE);
         return new FrameRequest(request.getStudy(), request.getSeries(), request.getInstance(),
                 new int[] {request.getMissing()[0]}, Representation.stored(), null, request.getForwardHeaders(),
                 request.getPublicBaseUrl());
@@ -114,7 +116,7 @@ public final class StoredSyntaxes {
     }
 
     /** Remembers that the instance's stored frames were tried and taught nothing (not tried again for the TTL). */
-    public void markProbed(FrameRequest request) {
+    public void markProbed(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         probed.put(request.instancePath(), Boolean.TRUE);
     }
 

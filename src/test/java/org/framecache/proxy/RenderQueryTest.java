@@ -72,6 +72,29 @@ class RenderQueryTest {
     }
 
     @Test
+    void embeddingIsNoPartOfTheKeyWhenNothingIsEmbedded() {
+        assertEquals(RenderQuery.canonical(parse("embed_iccprofile", "no"), "image/jpeg"),
+                RenderQuery.canonical(parse("iccprofile", "no", "embed_iccprofile", "yes"), "image/jpeg"),
+                "iccprofile=no embeds nothing either way");
+        assertTrue(!RenderQuery.canonical(parse("iccprofile", "srgb", "embed_iccprofile", "no"), "image/jpeg")
+                .equals(RenderQuery.canonical(parse("iccprofile", "srgb"), "image/jpeg")), "with a profile it matters");
+    }
+
+    @Test
+    void aViewportRegionThatIsTheWholeFrameIsTheViewportWithoutOne() {
+        RenderParameters plain = parse("viewport", "128,64");
+        RenderParameters whole = RenderQuery.wholeFrameAsNoRegion(parse("viewport", "128,64,0,0,256,256"), 256, 256);
+        assertEquals(RenderQuery.canonical(plain, "image/jpeg"), RenderQuery.canonical(whole, "image/jpeg"));
+        assertEquals(plain, whole);
+        for (String region : new String[] {"128,64,0,0,256,128", "128,64,1,0,256,256", "128,64,0,0,-256,256"}) {
+            RenderParameters p = parse("viewport", region);
+            assertTrue(RenderQuery.wholeFrameAsNoRegion(p, 256, 256) == p, region + " is not the whole frame");
+        }
+        RenderParameters none = parse();
+        assertTrue(RenderQuery.wholeFrameAsNoRegion(none, 256, 256) == none);
+    }
+
+    @Test
     void theStoreIsAskedOnlyForWhatPs318Names() {
         assertEquals("quality=80&viewport=10,20", RenderQuery.forStore(parse("quality", "80", "viewport", "10,20",
                 "iccprofile", "no", "embed_iccprofile", "no")));

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 
 import org.framecache.proxy.image.PixelFormat;
 import org.framecache.proxy.image.codec.JpegXlDecoder;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.EncodedSlides;
-import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreSlides;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
-import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.Test;
  */
 class RenderedJpegXlAndHtj2kTest extends FakeStoreTestSupport {
     private static final int SIZE = 128;
-    private static final String BOUNDARY = "slide-frames";
     private GeneratedInstance jxlLossless;
     private GeneratedInstance jxlFromJpeg;
     private GeneratedInstance htj2k;
@@ -45,45 +41,17 @@ class RenderedJpegXlAndHtj2kTest extends FakeStoreTestSupport {
         jxlFromJpeg = EncodedSlides.jpegXlRecompressed(SlideGenerator.newUid(), SlideGenerator.newUid(), 3, SIZE);
         htj2k = EncodedSlides.htj2kLossless(SlideGenerator.newUid(), SlideGenerator.newUid(), 3, SIZE);
         List<GeneratedInstance> slides = List.of(jxlLossless, jxlFromJpeg, htj2k);
-        store.answerMetadata(path -> Answer.of(200, "application/dicom+json", metadata(held(slides, path))));
-        store.answerFrames(path -> storedFrames(held(slides, path), path));
+        store.answerMetadata(path -> Answer.of(200, "application/dicom+json", metadata(FakeStoreSlides.held(slides, path))));
+        store.answerFrames(path -> {
+            GeneratedInstance slide = FakeStoreSlides.held(slides, path);
+            return FakeStoreSlides.storedFrames(slide, path, TransferSyntaxes.mediaTypeOf(slide.transferSyntaxUid()));
+        });
     }
 
-    private static GeneratedInstance held(List<GeneratedInstance> slides, String path) {
-        return slides.stream().filter(s -> path.contains("/instances/" + s.sopInstanceUid() + "/")).findFirst()
-                .orElseThrow();
-    }
-
-    /** The instance's stored frames as a store answers {@code transfer-syntax=*}, in the order asked. */
-    private static Answer storedFrames(GeneratedInstance slide, String path) {
-        String type = TransferSyntaxes.mediaTypeOf(slide.transferSyntaxUid()) + "; transfer-syntax="
-                + slide.transferSyntaxUid();
-        Part[] parts = Arrays.stream(path.substring(path.lastIndexOf('/') + 1).split(","))
-                .map(n -> new Part(type, slide.frames().get(Integer.parseInt(n) - 1))).toArray(Part[]::new);
-        return Answer.of(200, "multipart/related; type=\"application/octet-stream\"; boundary=" + BOUNDARY,
-                FakeDicomWebStore.multipart(BOUNDARY, true, parts));
-    }
-
-    /** What a store's metadata says of these slides' pixels (PS3.18 DICOM JSON). */
+    /** What a store's metadata says of these slides' pixels. */
     private static byte[] metadata(GeneratedInstance slide) {
         String photometric = slide.transferSyntaxUid().equals(EncodedSlides.JPEG_XL_RECOMPRESSION) ? "YBR_FULL_422" : "RGB";
-        String json = "[{"
-                + "\"00080016\":{\"vr\":\"UI\",\"Value\":[\"" + slide.sopClassUid() + "\"]},"
-                + "\"00080018\":{\"vr\":\"UI\",\"Value\":[\"" + slide.sopInstanceUid() + "\"]},"
-                + "\"00209311\":{\"vr\":\"CS\",\"Value\":[\"TILED_FULL\"]},"
-                + "\"00280002\":{\"vr\":\"US\",\"Value\":[3]},"
-                + "\"00280004\":{\"vr\":\"CS\",\"Value\":[\"" + photometric + "\"]},"
-                + "\"00280006\":{\"vr\":\"US\",\"Value\":[0]},"
-                + "\"00280008\":{\"vr\":\"IS\",\"Value\":[" + slide.frames().size() + "]},"
-                + "\"00280010\":{\"vr\":\"US\",\"Value\":[" + SIZE + "]},"
-                + "\"00280011\":{\"vr\":\"US\",\"Value\":[" + SIZE + "]},"
-                + "\"00280100\":{\"vr\":\"US\",\"Value\":[8]},"
-                + "\"00280101\":{\"vr\":\"US\",\"Value\":[8]},"
-                + "\"00280102\":{\"vr\":\"US\",\"Value\":[7]},"
-                + "\"00280103\":{\"vr\":\"US\",\"Value\":[0]},"
-                + "\"00480006\":{\"vr\":\"UL\",\"Value\":[" + SIZE * slide.frames().size() + "]},"
-                + "\"00480007\":{\"vr\":\"UL\",\"Value\":[" + SIZE + "]}}]";
-        return json.getBytes(StandardCharsets.UTF_8);
+        return FakeStoreSlides.metadata(slide, photometric, "");
     }
 
     private String url(GeneratedInstance slide, String frames) {

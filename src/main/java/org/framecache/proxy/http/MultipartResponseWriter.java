@@ -83,11 +83,12 @@ public final class MultipartResponseWriter {
     }
 
     public Answer frames(FrameRequest request) {
-        return frames(request, "");
+        return frames(request, false);
     }
 
-    /** @param suffix after each part's frame URL (Content-Location): "/rendered" for rendered frames */
-    private Answer frames(FrameRequest request, String suffix) {
+    /** @param rendered the frames are rendered images: Content-Location ends "/rendered", no transfer syntax named */
+    private Answer frames(FrameRequest request, boolean rendered) {
+        String suffix = rendered ? "/rendered" : "";
         int[] frames = request.getFrames();
         String[] types = new String[frames.length];
         String[] locations = new String[frames.length];
@@ -95,7 +96,8 @@ public final class MultipartResponseWriter {
         String location = request.getPublicBaseUrl() + request.instancePath() + "/frames/";
         for (int i = 0; i < frames.length; i++) {
             CachedFrame frame = request.get(frames[i]);
-            types[i] = partContentType(frame.contentType());
+            // rendered media types have no transfer syntax (PS3.18 §8.7.4): the image's own type
+            types[i] = rendered ? frame.contentType() : partContentType(frame.contentType());
             locations[i] = location + frames[i] + suffix;
             bodies[i] = frame.buffer();
         }
@@ -152,7 +154,7 @@ public final class MultipartResponseWriter {
     /** One frame: the image as found (no copy); several: multipart/related, a part per frame (PS3.18 §8.7.4, §10.4.3). */
     public Answer rendered(FrameRequest request) {
         if (request.getFrames().length > 1) {
-            return frames(request, "/rendered");
+            return frames(request, true);
         }
         CachedFrame frame = request.get(request.getFrames()[0]);
         return new Answer(frame.contentType(), new ByteBuffer[] {frame.buffer()});

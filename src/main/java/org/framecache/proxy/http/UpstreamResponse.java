@@ -14,6 +14,7 @@ import org.framecache.proxy.FrameRequest;
 import org.framecache.proxy.ProxyException;
 import org.framecache.proxy.RawRetrievalException;
 import org.framecache.proxy.Representation;
+import org.framecache.proxy.UnusableStoredSyntaxException;
 import org.framecache.proxy.UpstreamStatusException;
 import org.framecache.proxy.CachedFrame;
 import org.framecache.proxy.multipart.MediaType;
@@ -58,6 +59,10 @@ public final class UpstreamResponse {
             }
             throw ProxyException.notAcceptable("the store could not provide " + asked.upstreamAccept()
                     + " for this instance (it answered " + status + reason(message) + ")");
+        }
+        if (asked.isStored() && (status == 406 || status == 415)) {
+            // the store will not give this instance's stored bytes: that lasts, unlike an error (5xx)
+            throw new UnusableStoredSyntaxException("store refused the stored bytes (" + status + reason(message) + ")");
         }
         throwIfClientMustSee(status, message);
         throw new RawRetrievalException("store answered " + status + " for raw frames" + reason(message));

@@ -1,5 +1,6 @@
 package org.framecache.proxy.image;
 
+import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +61,37 @@ final class IccProfiles {
             PARSED.put(ByteBuffer.wrap(bytes.clone()), profile);
         }
         return profile;
+    }
+
+    /**
+     * An instance's profile as the source of a transform or as the profile an image carries: an RGB profile of a class
+     * that describes how pixels look (ICC.1 7.2.5: input 'scnr', display 'mntr', colour space 'spac'), not a device
+     * link, an abstract or a named-colour profile (LittleCMS cannot link those from pixels; viewers ignore or reject
+     * them in an image).
+     *
+     * @throws IOException when the bytes are not such a profile
+     */
+    static ICC_Profile parseSource(byte[] bytes) throws IOException {
+        ICC_Profile profile = parse(bytes);
+        if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB) {
+            throw new IOException("not an RGB profile");
+        }
+        int profileClass = profile.getProfileClass();
+        if (profileClass != ICC_Profile.CLASS_INPUT && profileClass != ICC_Profile.CLASS_DISPLAY
+                && profileClass != ICC_Profile.CLASS_COLORSPACECONVERSION) {
+            throw new IOException("its class is '" + classSignature(bytes) + "', not an input, display or colour space profile");
+        }
+        return profile;
+    }
+
+    /** The profile class signature of the header (ICC.1 7.2.5, bytes 12 to 15), as text. */
+    private static String classSignature(byte[] bytes) {
+        StringBuilder signature = new StringBuilder(4);
+        for (int i = 12; i < 16 && i < bytes.length; i++) {
+            char c = (char) (bytes[i] & 0xFF);
+            signature.append(c >= 0x20 && c < 0x7F ? c : '?');
+        }
+        return signature.toString();
     }
 
     private static byte[] resource(String name) {

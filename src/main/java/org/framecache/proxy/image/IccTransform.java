@@ -1,7 +1,8 @@
 package org.framecache.proxy.image;
 
-import java.awt.color.ColorSpace;
+import java.awt.color.CMMException;
 import java.awt.color.ICC_Profile;
+import java.awt.color.ProfileDataException;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.io.IOException;
@@ -34,7 +35,8 @@ final class IccTransform {
     }
 
     /**
-     * @throws IOException when the instance's profile cannot be used (not a profile, not an RGB profile)
+     * @throws IOException when the instance's profile cannot be used (not a profile, not an RGB profile, not a class a
+     *                     source profile has, or LittleCMS cannot link it)
      */
     BufferedImage apply(BufferedImage image, byte[] sourceProfile, IccProfile target) throws IOException {
         byte[] targetBytes = IccProfiles.target(target);
@@ -45,15 +47,19 @@ final class IccTransform {
         if (source == targetBytes || java.util.Arrays.equals(source, targetBytes)) {
             return image;
         }
-        ICC_Profile from = IccProfiles.parse(source);
-        if (from.getColorSpaceType() != ColorSpace.TYPE_RGB) {
-            throw new IOException("the instance's ICC profile is not an RGB profile");
-        }
+        ICC_Profile from = IccProfiles.parseSource(source);
         ICC_Profile to = IccProfiles.parse(targetBytes);
         BufferedImage rgb = Rgb.of(image);
         BufferedImage out = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_INT_RGB);
-        OPS.get().computeIfAbsent(new Pair(from, to), k -> new ColorConvertOp(new ICC_Profile[] {from, to}, null))
-                .filter(rgb.getRaster(), out.getRaster());
+        Pair pair = new Pair(from, to);
+        try {
+            OPS.get().computeIfAbsent(pair, k -> new ColorConvertOp(new ICC_Profile[] {from, to}, null))
+                    .filter(rgb.getRaster(), out.getRaster());
+        } catch (CMMException | ProfileDataException e) {
+            // a profile LittleCMS reads but cannot link (broken tags, an unusual class): the instance's profile is at fault
+            OPS.get().remove(pair);
+            throw new IOException("the colour transform from it failed: " + e.getMessage(), e);
+        }
         return out;
     }
 }

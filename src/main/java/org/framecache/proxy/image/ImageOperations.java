@@ -47,6 +47,8 @@ public final class ImageOperations {
      * the instance's own for YES (none if it has none); the target's for SRGB, ADOBERGB and DISPLAYP3.
      *
      * @return a new array, or null for none
+     * @throws UncheckedIOException for YES when the instance's profile is not one an image can carry (not an RGB
+     *                              input, display or colour space profile): embedding it would mislead a viewer
      */
     public byte[] outputIccProfile(byte[] sourceIccProfile, RenderParameters p) {
         if (!p.embedIccProfile()) {
@@ -54,8 +56,17 @@ public final class ImageOperations {
         }
         return switch (p.iccProfile()) {
             case NO -> null;
-            case YES -> sourceIccProfile == null ? null : sourceIccProfile.clone();
+            case YES -> sourceIccProfile == null ? null : embeddable(sourceIccProfile).clone();
             case SRGB, ADOBERGB, DISPLAYP3 -> IccProfiles.target(p.iccProfile()).clone();
         };
+    }
+
+    private static byte[] embeddable(byte[] profile) {
+        try {
+            IccProfiles.parseSource(profile);
+            return profile;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
     }
 }

@@ -235,6 +235,25 @@ class MultipartResponseWriterTest extends StartedCamelContext {
     }
 
     @Test
+    void severalRenderedJpegFramesNameNoTransferSyntax() {
+        // PS3.18 §8.7.4: rendered media types have no transfer syntax, in the top type nor in the parts
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xD9};
+        FrameRequest request = new FrameRequest("1.2.3", "1.2.3.4", "1.2.3.4.5", new int[] {2, 3},
+                Representation.rendered("image/jpeg", ""), null, Map.of(), BASE);
+        request.put(2, new CachedFrame("image/jpeg", jpeg));
+        request.put(3, new CachedFrame("image/jpeg", jpeg));
+        Exchange exchange = exchange(request);
+
+        writer.rendered(exchange);
+
+        assertEquals("multipart/related; type=\"image/jpeg\"; boundary=" + boundary(exchange), contentType(exchange));
+        for (var part : parts(exchange)) {
+            assertEquals("image/jpeg", part.contentType());
+            assertArrayEquals(jpeg, part.content());
+        }
+    }
+
+    @Test
     void renderedAnswerIsTheSingleImage() {
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0};
         FrameRequest request = new FrameRequest("1.2.3", "1.2.3.4", "1.2.3.4.5", new int[] {2},
