@@ -197,10 +197,11 @@ class RoutesWithoutRecompileTest {
         assertEquals(Optional.of("edited-route"), servedBy, "the running proxy took the edit without a restart");
 
         // all routes come back, in their order: the rendered endpoint is the proxy's again, not the pass-through's
-        // (the reload restarts the routes in startup order just after the edited route serves, so allow it a moment)
+        // (the reload restarts the routes in startup order just after the edited route serves, so allow it a moment;
+        // a loaded machine once took over 10 s: the graceful stop of the routes waits for exchanges in flight)
         store.answerRendered(Answer.of(200, "image/jpeg", RENDERED));
         HttpResponse<byte[]> rendered = null;
-        long orderDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        long orderDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         do {
             rendered = duringReload(framesUrl(port, "1") + "/rendered", "image/jpeg");
             if (rendered != null && rendered.headers().firstValue("Cache-Control").isPresent()) {
