@@ -101,6 +101,7 @@ public final class RenderedFrames {
         if (why == null) {
             asked = sameWishOneKey(request, asked);
             request.useRepresentation(asked.renderedFrom(stored));
+            chooseRenderedLevel(request);
             return;
         }
         if (!storeCanRender(request)) {
@@ -180,18 +181,7 @@ public final class RenderedFrames {
             throw ProxyException.badRequest("downsample on frames needs a TILED_FULL instance with its total pixel matrix");
         }
         PixelFormat format = image.format();
-        if ((long) format.columns() * p.downsample() > MAX_BLOCK_SIDE || (long) format.rows() * p.downsample() > MAX_BLOCK_SIDE) {
-            throw ProxyException.badRequest("downsample on frames of " + format.columns() + "x" + format.rows()
-                    + " is at most " + Math.max(1, MAX_BLOCK_SIDE / Math.max(format.columns(), format.rows())));
-        }
-        VirtualLevel level = new VirtualLevel(p.downsample(), format.columns(), format.rows(), image.totalColumns(),
-                image.totalRows());
-        for (int frame : request.getFrames()) {
-            if (frame > level.frameCount()) {
-                throw ProxyException.badRequest("frame " + frame + " is out of range: the level downsampled by "
-                        + p.downsample() + " has " + level.frameCount() + " frame" + (level.frameCount() == 1 ? "" : "s"));
-            }
-        }
+        VirtualLevel level = levelOf(request, image, p);
         String stored = syntaxes.stored(request);
         if (stored == null) {
             throw new ProxyException(502, "the instance's stored transfer syntax could not be learned");
@@ -219,6 +209,43 @@ public final class RenderedFrames {
         }
         throw ProxyException.notAcceptable("frames of a downsampled level are made as baseline JPEG"
                 + (nativeOut ? " or as the stored native pixels" : "") + "; none is acceptable");
+    }
+
+    /** The virtual level downsample=N makes of a TILED_FULL instance; 400 beyond its frames or its largest block. */
+    private static VirtualLevel levelOf(FrameRequest request, InstanceImage image, RenderParameters p) {
+        PixelFormat format = image.format();
+        if ((long) format.columns() * p.downsample() > MAX_BLOCK_SIDE || (long) format.rows() * p.downsample() > MAX_BLOCK_SIDE) {
+            throw ProxyException.badRequest("downsample on frames of " + format.columns() + "x" + format.rows()
+                    + " is at most " + Math.max(1, MAX_BLOCK_SIDE / Math.max(format.columns(), format.rows())));
+        }
+        VirtualLevel level = new VirtualLevel(p.downsample(), format.columns(), format.rows(), image.totalColumns(),
+                image.totalRows());
+        for (int frame : request.getFrames()) {
+            if (frame > level.frameCount()) {
+                throw ProxyException.badRequest("frame " + frame + " is out of range: the level downsampled by "
+                        + p.downsample() + " has " + level.frameCount() + " frame" + (level.frameCount() == 1 ? "" : "s"));
+            }
+        }
+        return level;
+    }
+
+    /**
+     * Rendered frames with downsample=N of a tiled instance (TILED_FULL, its total pixel matrix larger than one frame)
+     * are the frames of its virtual level, as the instance metadata with the same downsample describes them and as
+     * the reference proxy renders them: frame k of the level, a tile of the stored size made from its block of stored
+     * tiles. Of any other instance a frame is scaled down on its own.
+     */
+    private void chooseRenderedLevel(FrameRequest request) {
+        RenderParameters p = request.getRenderParameters();
+        if (p.downsample() <= 1 || request.getVirtualLevel() != null) {
+            return;
+        }
+        InstanceImage image = access.image(request);
+        if (image == null || !image.tiledFull() || image.format() == null || image.totalColumns() <= image.format().columns()
+                && image.totalRows() <= image.format().rows()) {
+            return;
+        }
+        request.setVirtualLevel(levelOf(request, image, p));
     }
 
     /** Before the stored-frames route: it works on a request for the stored bytes of the frames still missing. */
@@ -285,14 +312,23 @@ public final class RenderedFrames {
             }
             return frames;
         }
+        VirtualLevel level = request.getVirtualLevel();
+        // of a virtual level, the level's tile is the frame to render (already scaled down)
+        RenderParameters rest = level == null ? parameters : new RenderParameters(parameters.quality(), 1,
+                parameters.interpolation(), parameters.viewport(), parameters.iccProfile(), parameters.embedIccProfile());
         List<Callable<FetchedFrame>> tasks = new ArrayList<>();
         for (int frame : request.getMissing()) {
-            CachedFrame source = storedFrame(stored, frame);
+            List<Integer> sources = level == null ? List.of(frame) : level.sourceFrames(frame);
+            List<CachedFrame> tiles = new ArrayList<>(sources.size());
+            for (int source : sources) {
+                tiles.add(storedFrame(stored, source));
+            }
             tasks.add(() -> {
-                BufferedImage decoded = decode(source, format, frame);
+                BufferedImage decoded = level == null ? decode(tiles.get(0), format, frame)
+                        : levelTile(level, frame, sources, tiles, format, parameters.interpolation());
                 BufferedImage done;
                 try {
-                    done = operations.apply(decoded, sourceProfile, parameters);
+                    done = operations.apply(decoded, sourceProfile, rest);
                 } catch (IllegalArgumentException e) {
                     throw ProxyException.badRequest(e.getMessage()); // e.g. a viewport region outside the frame
                 } catch (java.io.UncheckedIOException e) {
@@ -302,7 +338,9 @@ public final class RenderedFrames {
                 return new FetchedFrame(frame, representation, new CachedFrame(representation.mediaType(), image));
             });
         }
-        return pool.runAll(tasks, renderBytes(format, parameters));
+        return pool.runAll(tasks, level == null ? renderBytes(format, parameters)
+                : levelTileBytes(level, format) + renderBytes(new PixelFormat(level.frameRows(), level.frameColumns(),
+                        format.samplesPerPixel(), 8, 8, format.photometric(), 0, false), rest));
     }
 
     /**
@@ -397,8 +435,6 @@ public final class RenderedFrames {
         VirtualLevel level = request.getVirtualLevel();
         Representation representation = request.getRepresentation();
         RenderParameters asked = request.getRenderParameters();
-        RenderParameters scale = new RenderParameters(asked.quality(), level.factor(), asked.interpolation(), null,
-                RenderParameters.IccProfile.NO, false);
         PixelFormat format = access.image(request).format();
         boolean jpeg = representation.mediaType().equals("image/jpeg");
         String partType = representation.mediaType() + "; transfer-syntax=" + representation.transferSyntax();
@@ -410,34 +446,49 @@ public final class RenderedFrames {
                 tiles.add(storedFrame(stored, source));
             }
             tasks.add(() -> {
-                int side = level.factor();
-                BufferedImage canvas = new BufferedImage(level.tileColumns() * side, level.tileRows() * side,
-                        BufferedImage.TYPE_INT_RGB);
-                java.awt.Graphics2D g = canvas.createGraphics();
-                try {
-                    g.setColor(java.awt.Color.WHITE);
-                    g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
-                    for (int i = 0; i < tiles.size(); i++) {
-                        int[] at = level.offsetInBlock(frame, sources.get(i));
-                        g.drawImage(decode(tiles.get(i), format, sources.get(i)), at[0], at[1], null);
-                    }
-                } finally {
-                    g.dispose();
-                }
-                BufferedImage tile = operations.apply(canvas, null, scale);
-                if (tile.getWidth() != level.frameColumns() || tile.getHeight() != level.frameRows()) {
-                    // a level smaller than one tile is one frame of its own size
-                    BufferedImage cropped = new BufferedImage(level.frameColumns(), level.frameRows(), BufferedImage.TYPE_INT_RGB);
-                    cropped.createGraphics().drawImage(tile, 0, 0, null);
-                    tile = cropped;
-                }
+                BufferedImage tile = levelTile(level, frame, sources, tiles, format, asked.interpolation());
                 byte[] bytes = jpeg ? codecs.encoder("image/jpeg").orElseThrow().encode(tile, asked.quality(), null)
                         : interleavedRgb(tile);
                 return new FetchedFrame(frame, representation, new CachedFrame(partType, bytes));
             });
         }
+        return pool.runAll(tasks, levelTileBytes(level, format));
+    }
+
+    /**
+     * Frame {@code frame} of a virtual level: its block of stored tiles decoded into one canvas (white beyond the
+     * stored tiles), scaled down by the level's factor; a level smaller than one tile is one frame of its own size.
+     */
+    private BufferedImage levelTile(VirtualLevel level, int frame, List<Integer> sources, List<CachedFrame> tiles,
+                                    PixelFormat format, RenderParameters.Interpolation interpolation) throws Exception {
+        int side = level.factor();
+        BufferedImage canvas = new BufferedImage(level.tileColumns() * side, level.tileRows() * side,
+                BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = canvas.createGraphics();
+        try {
+            g.setColor(java.awt.Color.WHITE);
+            g.fillRect(0, 0, canvas.getWidth(), canvas.getHeight());
+            for (int i = 0; i < tiles.size(); i++) {
+                int[] at = level.offsetInBlock(frame, sources.get(i));
+                g.drawImage(decode(tiles.get(i), format, sources.get(i)), at[0], at[1], null);
+            }
+        } finally {
+            g.dispose();
+        }
+        BufferedImage tile = operations.apply(canvas, null, new RenderParameters(RenderQuery.DEFAULT_QUALITY, side,
+                interpolation, null, RenderParameters.IccProfile.NO, false));
+        if (tile.getWidth() != level.frameColumns() || tile.getHeight() != level.frameRows()) {
+            BufferedImage cropped = new BufferedImage(level.frameColumns(), level.frameRows(), BufferedImage.TYPE_INT_RGB);
+            cropped.createGraphics().drawImage(tile, 0, 0, null);
+            tile = cropped;
+        }
+        return tile;
+    }
+
+    /** Heap a level tile's task holds at most: the canvas and its scaled copy, one decoded stored tile, the output. */
+    private static long levelTileBytes(VirtualLevel level, PixelFormat format) {
         long canvas = (long) level.tileColumns() * level.factor() * level.tileRows() * level.factor();
-        return pool.runAll(tasks, canvas * IMAGE_BYTES_PER_PIXEL * 2 + pixels(format) * DECODE_BYTES_PER_PIXEL + SLACK);
+        return canvas * IMAGE_BYTES_PER_PIXEL * 2 + pixels(format) * DECODE_BYTES_PER_PIXEL + SLACK;
     }
 
     /** Native 8-bit RGB pixel data of an image (PlanarConfiguration 0: R, G, B per pixel, row by row). */

@@ -24,12 +24,16 @@ class DownsampledLevelTest extends SharedOrthancTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private GeneratedInstance jpegLevel;
     private GeneratedInstance nativeLevel;
+    /** The same level again, for rendered requests (so the counts of the raw tests do not depend on their order). */
+    private GeneratedInstance renderedLevel;
 
     @BeforeAll
     void upload() {
         String study = SlideGenerator.newUid();
         jpegLevel = SlideGenerator.jpegWsi(study, SlideGenerator.newUid(), 4, 3, 64, true);
         ORTHANC.upload(jpegLevel.part10());
+        renderedLevel = SlideGenerator.jpegWsi(study, SlideGenerator.newUid(), 4, 3, 64, true);
+        ORTHANC.upload(renderedLevel.part10());
         // 6 tiles of 64 rows x 32 columns in one row: 192 x 64 pixels
         nativeLevel = SlideGenerator.nativeInstance(study, SlideGenerator.newUid(), 6, 64, 32, true);
         ORTHANC.upload(nativeLevel.part10());
@@ -94,6 +98,41 @@ class DownsampledLevelTest extends SharedOrthancTestSupport {
 
         HttpResponse<byte[]> stored = get(url(jpegLevel, "/frames/2"), "Accept", STORED);
         assertEquals(jpegLevel.frames().get(1).length, parts(stored).get(0).content().length, "the stored frame 2, apart");
+    }
+
+    @Test
+    void renderedFramesWithDownsampleAreTheLevelsFramesAsTheReferenceProxyRendersThem() throws Exception {
+        HttpResponse<byte[]> response = get(url(renderedLevel, "/frames/2/rendered?downsample=2"), "Accept", "image/png");
+        assertEquals(200, response.statusCode(), new String(response.body()));
+        BufferedImage frame = RenderedByProxyTest.image(response.body());
+        assertEquals(64, frame.getWidth(), "a tile of the stored size, not the stored frame 2 halved");
+        assertEquals(64, frame.getHeight());
+        BufferedImage expected = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        int[] tiles = {3, 4, 7, 8};
+        for (int t = 0; t < 4; t++) {
+            BufferedImage tile = RenderedByProxyTest.image(renderedLevel.frames().get(tiles[t] - 1));
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    expected.setRGB(t % 2 * 32 + x, t / 2 * 32 + y, average(tile, 2 * x, 2 * y));
+                }
+            }
+        }
+        double psnr = RenderedByProxyTest.psnr(expected, frame);
+        assertTrue(psnr >= 35, "PSNR " + psnr);
+
+        // the last frame of the 4x level (one frame of 64 x 48) and a viewport of a level frame
+        HttpResponse<byte[]> level4 = get(url(renderedLevel, "/frames/1/rendered?downsample=4"), "Accept", "image/png");
+        assertEquals(200, level4.statusCode(), new String(level4.body()));
+        assertEquals(64, RenderedByProxyTest.image(level4.body()).getWidth());
+        assertEquals(48, RenderedByProxyTest.image(level4.body()).getHeight());
+        HttpResponse<byte[]> viewport = get(url(renderedLevel, "/frames/2/rendered?downsample=2&viewport=32,32"), "Accept",
+                "image/png");
+        assertEquals(200, viewport.statusCode(), new String(viewport.body()));
+        assertEquals(32, RenderedByProxyTest.image(viewport.body()).getWidth());
+
+        HttpResponse<byte[]> beyond = get(url(renderedLevel, "/frames/5/rendered?downsample=2"), "Accept", "image/png");
+        assertEquals(400, beyond.statusCode());
+        assertTrue(new String(beyond.body()).contains("has 4 frames"), new String(beyond.body()));
     }
 
     @Test

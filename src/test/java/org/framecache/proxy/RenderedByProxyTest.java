@@ -41,6 +41,8 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
     private GeneratedInstance implicitSlide;
     /** For the long frame list alone: it caches every frame of its instance. */
     private GeneratedInstance listSlide;
+    /** One 256 x 256 frame: an image of a single frame (an overview, a label), downsampled on its own. */
+    private GeneratedInstance singleFrame;
 
     @BeforeAll
     void uploadSlides() {
@@ -53,6 +55,8 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
         ORTHANC.upload(listSlide.part10());
         implicitSlide = SlideGenerator.nativeInstance(study, SlideGenerator.newUid(), 2, 32, 32, false);
         ORTHANC.upload(implicitSlide.part10());
+        singleFrame = SlideGenerator.jpegWsi(study, SlideGenerator.newUid(), 1, 1, 256, true);
+        ORTHANC.upload(singleFrame.part10());
     }
 
     @Test
@@ -139,9 +143,12 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
 
     @Test
     void operationsShapeTheOutput() throws Exception {
-        BufferedImage half = image(get(rendered(jpegSlide, "4", "downsample=2&interpolation=cubic")).body());
+        // of an image of one frame, the frame halved; of a tiled level, frame 4 of the level (see DownsampledLevelTest)
+        BufferedImage half = image(get(rendered(singleFrame, "1", "downsample=2&interpolation=cubic")).body());
         assertEquals(128, half.getWidth());
         assertEquals(128, half.getHeight());
+        BufferedImage levelFrame = image(get(rendered(jpegSlide, "4", "downsample=2&interpolation=cubic")).body());
+        assertEquals(256, levelFrame.getWidth());
         BufferedImage viewport = image(get(rendered(jpegSlide, "4", "viewport=64,32")).body());
         // the 256x256 frame fitted into 64x32, its aspect kept
         assertEquals(32, viewport.getWidth());
@@ -223,7 +230,7 @@ class RenderedByProxyTest extends SharedOrthancTestSupport {
     void aRenderingUsesTheFrameARawRequestFetched() throws Exception {
         assertEquals(200, get(url(jpegSlide, "9,10"), "Accept", STORED).statusCode());
         long total = upstreamCalls().getTotal();
-        HttpResponse<byte[]> rendered = get(rendered(jpegSlide, "9,10", "downsample=4"));
+        HttpResponse<byte[]> rendered = get(rendered(jpegSlide, "9,10", "quality=70&iccprofile=srgb"));
         assertEquals(200, rendered.statusCode(), new String(rendered.body()));
         assertEquals(total, upstreamCalls().getTotal(), "stored frames from the cache, rendering in process");
     }
