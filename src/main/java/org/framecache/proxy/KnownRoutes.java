@@ -18,6 +18,7 @@ import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.framecache.proxy.server.InProcessHits;
 
 /**
  * Are the routes running the ones {@link InProcessHits} was written for? It answers some requests exactly as the
@@ -30,7 +31,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
  * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
 final class KnownRoutes {
-    static final String FINGERPRINT = "a7206bc6a9e6f5195623de99a010de67753766fdeb84a18dd1d4386334b82a59";
+    static final String FINGERPRINT = "6c325d094acdfbda70be25c5e6295e96c3dca9a3b47e14fd458963966c77b553";
     static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
 
     private KnownRoutes() {

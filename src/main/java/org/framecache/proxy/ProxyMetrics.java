@@ -10,10 +10,17 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import org.framecache.proxy.access.InstanceAccess;
 import org.framecache.proxy.cache.EncryptedByteCache;
-import org.framecache.proxy.http.AccessLog;
-import org.framecache.proxy.http.UpstreamBreaker;
-import org.framecache.proxy.http.UpstreamCallCounter;
+import org.framecache.proxy.frames.FrameCache;
+import org.framecache.proxy.frames.InFlightBytes;
+import org.framecache.proxy.frames.InFlightFrames;
+import org.framecache.proxy.frames.InstancePrefetcher;
+import org.framecache.proxy.ops.AccessLog;
+import org.framecache.proxy.render.RenderPool;
+import org.framecache.proxy.server.InProcessHits;
+import org.framecache.proxy.upstream.UpstreamBreaker;
+import org.framecache.proxy.upstream.UpstreamCallCounter;
 
 /**
  * The proxy's own meters, next to Camel's route metrics on the management server's /observe/metrics:

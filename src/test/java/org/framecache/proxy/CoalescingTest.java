@@ -15,9 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.frames.InFlightFrames;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.junit.jupiter.api.Test;
 
 /** Concurrent misses for one frame cost one upstream request; the others wait for its result. */

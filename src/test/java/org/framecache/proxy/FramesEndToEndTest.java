@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
+import org.framecache.proxy.inbound.CachedFrame;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.OrthancProcess;

@@ -16,6 +16,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 
 import org.framecache.proxy.multipart.BodyPart;
+import org.framecache.proxy.server.InProcessHits;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.junit.jupiter.api.Test;

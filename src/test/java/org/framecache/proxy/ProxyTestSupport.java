@@ -14,10 +14,10 @@ import java.util.Properties;
 
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.framecache.proxy.http.UpstreamCallCounter;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
 import org.framecache.proxy.testing.FreePorts;
+import org.framecache.proxy.upstream.UpstreamCallCounter;
 import org.junit.jupiter.api.TestInstance;
 
 /**

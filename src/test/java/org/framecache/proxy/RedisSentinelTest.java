@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 
 import org.apache.camel.main.Main;
+import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;

@@ -17,7 +17,9 @@ import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
 
+import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.multipart.BodyPart;
+import org.framecache.proxy.server.InProcessHits;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;

@@ -8,9 +8,10 @@ import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.util.List;
 
+import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.multipart.BodyPart;
-import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.EncodedSlides;
+import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -12,10 +12,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.framecache.proxy.frames.FrameCache;
+import org.framecache.proxy.inbound.FrameRequest;
+import org.framecache.proxy.inbound.Representation;
 import org.framecache.proxy.multipart.BodyPart;
-import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.junit.jupiter.api.Test;
 
 /**

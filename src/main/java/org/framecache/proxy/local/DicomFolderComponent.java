@@ -13,7 +13,7 @@ import org.apache.camel.Producer;
 import org.apache.camel.support.DefaultComponent;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.support.DefaultProducer;
-import org.framecache.proxy.ProxyException;
+import org.framecache.proxy.http.ProxyException;
 
 /**
  * A folder of DICOM files as a Camel endpoint that answers like a DICOMweb store reached with camel-http: the

@@ -3,8 +3,8 @@ package org.framecache.proxy.local;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 
-import org.framecache.proxy.ProxyException;
-import org.framecache.proxy.TransferSyntaxes;
+import org.framecache.proxy.dicom.TransferSyntaxes;
+import org.framecache.proxy.http.ProxyException;
 import org.framecache.proxy.image.FrameDecoder;
 import org.framecache.proxy.image.ImageEncoder;
 import org.framecache.proxy.image.JdkJpegDecoder;

@@ -16,10 +16,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.framecache.proxy.ProxyException;
-import org.framecache.proxy.TransferSyntaxes;
-import org.framecache.proxy.http.MultipartResponseWriter;
-import org.framecache.proxy.multipart.MediaType;
+import org.framecache.proxy.dicom.TransferSyntaxes;
+import org.framecache.proxy.http.MediaType;
+import org.framecache.proxy.http.ProxyException;
+import org.framecache.proxy.outbound.MultipartResponseWriter;
 
 /**
  * WADO-RS from a {@link DicomFolder} (PS3.18 §10.4): frames as stored, rendered frames, whole instances and

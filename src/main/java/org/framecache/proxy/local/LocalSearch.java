@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import org.framecache.proxy.ProxyException;
+import org.framecache.proxy.http.ProxyException;
 
 /**
  * QIDO-RS over a {@link DicomFolder} (PS3.18 §10.6): studies, series and instances, filtered by attribute

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.NoSuchElementException;
+import org.framecache.proxy.http.MediaType;
 
 /**
  * Streaming, binary-safe reader of {@code multipart/related} (RFC 2046 section 5.1, RFC 2387)

@@ -17,7 +17,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
 import io.micrometer.core.instrument.distribution.HistogramSnapshot;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
-import org.framecache.proxy.FrameCache;
+import org.framecache.proxy.frames.FrameCache;
 
 /**
  * One self-contained HTML page for operators (no scripts, no external assets, refreshes itself every 10 s): hit

@@ -11,7 +11,7 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.framecache.proxy.FrameCache;
+import org.framecache.proxy.frames.FrameCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -22,12 +22,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.framecache.proxy.FrameCache;
 import org.framecache.proxy.FakeStoreTestSupport;
 import org.framecache.proxy.cache.MemoryByteCache;
-import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.junit.jupiter.api.Test;
 
 /** The operators' status page on the management port: numbers from the meters, recent errors, all escaped. */
