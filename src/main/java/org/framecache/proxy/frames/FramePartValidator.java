@@ -53,7 +53,7 @@ public final class FramePartValidator {
             throw new RawRetrievalException("part " + index + " names no transfer syntax: " + type);
         }
         String essence = TransferSyntaxes.canonicalMediaType(type.essence());
-        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        FrameRequest request = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
         // parts are counted as they are read: the split stops at the first part over the budget
         if (request.countFetched(part.content().length) > maxAnswerBytes) {
             UpstreamResponse.abandon(exchange);

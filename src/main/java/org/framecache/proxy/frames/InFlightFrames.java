@@ -57,7 +57,7 @@ public final class InFlightFrames {
      * this process; claimed frames another replica is already loading are then awaited in the shared cache.
      */
     public void claim(Exchange exchange) {
-        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        FrameRequest request = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
         claimInProcess(request);
         exchange.setProperty(MARKERS, cache.claimAcrossReplicas(request, markerExpiry, replicaWaitFor(exchange)));
     }
@@ -91,7 +91,7 @@ public final class InFlightFrames {
 
     /** Always runs after fetching: hands every claimed frame (or the failure) to those waiting for it. */
     public void release(Exchange exchange) {
-        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        FrameRequest request = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
         if (request == null) {
             return;
         }

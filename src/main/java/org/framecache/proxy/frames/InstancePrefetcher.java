@@ -124,7 +124,7 @@ public final class InstancePrefetcher {
     /** First step of a job: one job per instance across replicas. False when another replica runs it. */
     public boolean lock(Exchange exchange) {
         FrameRequest job = exchange.getIn().getBody(FrameRequest.class);
-        exchange.setProperty("frameRequest", job);
+        exchange.setProperty(FrameRequest.PROPERTY, job);
         String marker = cache.key(job, 0, Representation.stored()) + ":prefetch";
         boolean mine = cache.claimMarker(marker, lockExpiry);
         if (mine) {
@@ -139,7 +139,7 @@ public final class InstancePrefetcher {
      * drops the connection instead of reading on.
      */
     public void store(Exchange exchange) throws IOException {
-        FrameRequest job = exchange.getProperty("frameRequest", FrameRequest.class);
+        FrameRequest job = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
         if (status != 200 || contentType == null) {

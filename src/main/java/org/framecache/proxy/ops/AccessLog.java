@@ -50,7 +50,7 @@ public final class AccessLog {
 
     /** Called once per client request, as it completes (the inbound routes' onCompletion). */
     public void record(Exchange exchange) {
-        FrameRequest request = exchange.getProperty("frameRequest", FrameRequest.class);
+        FrameRequest request = exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
         @SuppressWarnings("unchecked")
         Map<String, String> forwarded = request != null ? request.getForwardHeaders()

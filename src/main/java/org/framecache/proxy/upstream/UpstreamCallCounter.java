@@ -3,6 +3,7 @@ package org.framecache.proxy.upstream;
 import java.util.concurrent.atomic.LongAdder;
 
 import org.apache.camel.Exchange;
+import org.framecache.proxy.inbound.FrameRequest;
 
 /**
  * Counts calls made to the upstream store, split into raw-frame, rendered, access-check metadata and pass-through calls: the proof that a cache hit
@@ -40,7 +41,7 @@ public final class UpstreamCallCounter extends UpstreamCallListener {
         String path = exchange.getIn().getHeader(Exchange.HTTP_PATH, "", String.class);
         LongAdder counter = path.endsWith("/rendered") ? rendered
                 : path.contains("/frames/") ? frames
-                : path.endsWith("/metadata") && exchange.getProperty("frameRequest") != null ? metadata
+                : path.endsWith("/metadata") && exchange.getProperty(FrameRequest.PROPERTY) != null ? metadata
                 : passThrough;
         counter.increment();
     }

@@ -90,6 +90,6 @@ public final class UpstreamRequest {
     }
 
     static FrameRequest frameRequest(Exchange exchange) {
-        return exchange.getProperty("frameRequest", FrameRequest.class);
+        return exchange.getProperty(FrameRequest.PROPERTY, FrameRequest.class);
     }
 }

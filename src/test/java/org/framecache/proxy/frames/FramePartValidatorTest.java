@@ -39,7 +39,7 @@ class FramePartValidatorTest extends StartedCamelContext {
 
     private static Exchange split(FrameRequest request, int index, String partType, byte[] content, String topLevelType) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty("frameRequest", request);
+        exchange.setProperty(FrameRequest.PROPERTY, request);
         exchange.setProperty(Exchange.SPLIT_INDEX, index);
         exchange.getIn().setBody(new BodyPart(partType == null ? Map.of() : Map.of("Content-Type", partType), content));
         if (topLevelType != null) {

@@ -31,7 +31,7 @@ class InFlightFramesTest extends StartedCamelContext {
 
     private Exchange exchange(FrameRequest request) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty("frameRequest", request);
+        exchange.setProperty(FrameRequest.PROPERTY, request);
         return exchange;
     }
 

@@ -50,7 +50,7 @@ class MultipartResponseWriterTest extends StartedCamelContext {
 
     private static Exchange exchange(FrameRequest request) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty("frameRequest", request);
+        exchange.setProperty(FrameRequest.PROPERTY, request);
         exchange.getIn().setHeader("Accept", "*/*");
         exchange.getIn().setHeader("Authorization", "Bearer x");
         exchange.getIn().setHeader(Exchange.HTTP_PATH, "/dicomweb/studies/1.2.3/series/1.2.3.4/instances/1.2.3.4.5/frames/5,3,3");
