@@ -17,15 +17,12 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.StartupListener;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.support.service.ServiceSupport;
 
 import org.framecache.proxy.access.InstanceAccess;
@@ -63,6 +60,7 @@ import org.framecache.proxy.render.SourceIccProfiles;
 import org.framecache.proxy.server.Cors;
 import org.framecache.proxy.server.InProcessHits;
 import org.framecache.proxy.server.InboundServer;
+import org.framecache.proxy.server.PreRoutes;
 import org.framecache.proxy.server.RequestCompletion;
 import org.framecache.proxy.upstream.ClientHeaderFilter;
 import org.framecache.proxy.upstream.PassThrough;
@@ -91,6 +89,8 @@ public class ProxyConfiguration implements CamelConfiguration {
     String corsOrigins;
     @PropertyInject("cors.max-age-seconds")
     int corsMaxAge;
+    @PropertyInject("proxy.in-process-hits")
+    boolean inProcessHitsOn;
     @PropertyInject("proxy.worker-threads")
     int workerThreads;
     @PropertyInject("proxy.upstream-url")
@@ -392,21 +392,14 @@ public class ProxyConfiguration implements CamelConfiguration {
         if (health != null) {
             health.register(DegradedNotDownCheck.frameCache(frameCache));
         }
-        // before every route: CORS (preflight requests are answered there), then the hot tiles answered from this
-        // process (only while the route files are the known ones); everything else goes on to its route
         InProcessHits hits = new InProcessHits(prefix, parser, access, storedSyntaxes, renderedFrames, frameCache, responseWriter(), accessLog,
                 route -> {
                     ServiceStatus status = context.getRouteController().getRouteStatus(route);
                     return status != null && status.isStarted();
                 });
-        List<io.vertx.core.Handler<io.vertx.ext.web.RoutingContext>> before = new java.util.ArrayList<>();
-        if (!corsOrigins.isBlank()) {
-            before.add(Cors.handler(list(corsOrigins), corsMaxAge, prefix, deleteAllowed));
-        }
-        before.add(hits);
-        engine.setHandlers(before);
         registry.bind("inProcessHits", hits);
-        answerHitsWhileRoutesServe(context, hits);
+        PreRoutes.install(context, engine, corsOrigins.isBlank() ? null : Cors.handler(list(corsOrigins), corsMaxAge, prefix, deleteAllowed),
+                inProcessHitsOn ? hits : null, ProxyMain.ROUTE_FILES);
         InFlightFrames inFlight = new InFlightFrames(frameCache, coalesceWaitMillis,
                 Duration.ofMillis(markerExpiryMillis), Duration.ofMillis(replicaWaitMillis), upstreamDeadlineMillis);
         registry.bind("inFlightFrames", inFlight);
@@ -462,48 +455,6 @@ public class ProxyConfiguration implements CamelConfiguration {
 
         LOG.info("Frames from {} cached in {}; rendered fallback {}", upstreamUrl, frameCache.describe(),
                 renderedFallback ? "on (" + renderedParallelism + " parallel)" : "off");
-    }
-
-    /**
-     * In-process hits are answered only while the route files are the known ones (checked once every route has
-     * started) and the context is not stopping; each request also needs its route started ({@link InProcessHits}).
-     */
-    private static void answerHitsWhileRoutesServe(CamelContext context, InProcessHits hits) {
-        StartupListener check = new StartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
-                String differences = KnownRoutes.differences(started);
-                hits.setEnabled(differences == null);
-                if (differences == null) {
-                    LOG.info("In-process hits are answered before their routes (the routes are the known ones)");
-                } else {
-                    LOG.info("Every request goes through its route ({}): in-process hits are not answered before it",
-                            differences);
-                }
-            }
-        };
-        EventNotifierSupport stopping = new EventNotifierSupport() {
-            @Override
-            public void notify(CamelEvent event) {
-                hits.setEnabled(false); // shutting down: the routes answer (or refuse) what is left
-            }
-
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStoppingEvent;
-            }
-        };
-        stopping.setIgnoreExchangeEvents(true);
-        context.getManagementStrategy().addEventNotifier(stopping);
-        try {
-            context.addStartupListener(check);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot register the start-up check of the routes", e);
-        }
     }
 
     /**

@@ -1,4 +1,4 @@
-package org.framecache.proxy;
+package org.framecache.proxy.server;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -8,9 +8,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.camel.CamelContext;
@@ -18,27 +20,31 @@ import org.apache.camel.Route;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
-import org.framecache.proxy.server.InProcessHits;
 
 /**
- * Are the routes running the ones {@link InProcessHits} was written for? It answers some requests exactly as the
- * frames and rendered routes would, so it may do so only while the route files are the set it was checked
- * against: {@link #FINGERPRINT}, a SHA-256 of every {@code *.camel.yaml} (comments, blank lines and trailing spaces
- * aside, so an edited comment changes nothing). Any other edit, in a mounted directory or in {@code routes/} before
- * a rebuild of the jar, turns it off, and so does live reload: an edited request path is never bypassed.
+ * The routes {@link InProcessHits} stands in for, and whether the running ones are those it was checked against.
+ * It answers some requests exactly as the frames and rendered routes would, with the access route's decisions, so it
+ * may do so only while {@link #FILES} are as they were: {@link #FINGERPRINT}, a SHA-256 of those files (comments,
+ * blank lines and trailing spaces aside, so an edited comment changes nothing). An edit of one of them, in a mounted
+ * directory or in {@code routes/} before a rebuild of the jar, turns it off, and so do live reload and an
+ * interceptor in any other route file (it would see these routes too). The other files (pass-through, prefetch,
+ * fetching from the store, the error policy) change nothing a hit answers and may be edited freely.
  *
- * <p>{@code KnownRoutesTest} fails when {@code routes/} changes and {@link #FINGERPRINT} does not: whoever changes
- * the routes checks {@link InProcessHits} against them and then sets the new fingerprint.
+ * <p>{@code StandInRoutesTest} fails when one of {@link #FILES} changes and {@link #FINGERPRINT} does not: whoever
+ * changes them checks {@link InProcessHits} against them and then sets the new fingerprint.
  */
-final class KnownRoutes {
-    static final String FINGERPRINT = "6c325d094acdfbda70be25c5e6295e96c3dca9a3b47e14fd458963966c77b553";
-    static final String PACKAGED = "classpath:routes/" + ProxyMain.ROUTE_FILES;
+public final class StandInRoutes {
+    /** frames and rendered: the routes a hit answers for; access: the decisions a hit relies on. */
+    public static final List<String> FILES = List.of("access.camel.yaml", "frames.camel.yaml", "rendered.camel.yaml");
+    static final String FINGERPRINT = "f7c895a4307cfadd0f1ebb98d72a6bd7de3341e46ffd0b07cea04816a5158380";
+    /** intercept, interceptFrom, interceptSendToEndpoint: each applies to every route, these too. */
+    private static final Pattern INTERCEPTOR = Pattern.compile("^\\s*(-\\s*)?intercept\\w*\\s*:", Pattern.MULTILINE);
 
-    private KnownRoutes() {
+    private StandInRoutes() {
     }
 
     /** Null when the running routes are the known ones; else why not, for the log. */
-    static String differences(CamelContext context) {
+    public static String differences(CamelContext context, String routeFiles) {
         if (context.hasService(RouteWatcherReloadStrategy.class) != null) {
             return "live reload is on";
         }
@@ -62,20 +68,41 @@ final class KnownRoutes {
             return "the routes come from several places";
         }
         try {
-            Map<String, String> files = directories.isEmpty() ? packaged(context) : files(directories.iterator().next());
-            String fingerprint = fingerprint(files);
-            return fingerprint.equals(FINGERPRINT) ? null
-                    : "the route files " + files.keySet() + " are not the ones in-process hits were checked against"
-                            + " (fingerprint " + fingerprint.substring(0, 12) + "...)";
+            return differences(directories.isEmpty() ? packaged(context, routeFiles)
+                    : files(directories.iterator().next(), routeFiles));
         } catch (Exception e) {
             return "cannot read the route files: " + e.getMessage();
         }
     }
 
+    /** Null when these route files (name → text) hold the known stand-in routes and no interceptor elsewhere. */
+    static String differences(Map<String, String> routeFiles) {
+        for (Map.Entry<String, String> file : routeFiles.entrySet()) {
+            if (!FILES.contains(file.getKey()) && INTERCEPTOR.matcher(normalized(file.getValue())).find()) {
+                return "the route file " + file.getKey() + " has an interceptor";
+            }
+        }
+        Map<String, String> standIn = standIn(routeFiles);
+        if (!standIn.keySet().containsAll(FILES)) {
+            return "the route files " + FILES + " are not all there";
+        }
+        String fingerprint = fingerprint(standIn);
+        return fingerprint.equals(FINGERPRINT) ? null
+                : "the route files " + FILES + " are not the ones in-process hits were checked against"
+                        + " (fingerprint " + fingerprint.substring(0, 12) + "...)";
+    }
+
+    /** Of the route files (name → text), those of {@link #FILES}. */
+    static Map<String, String> standIn(Map<String, String> routeFiles) {
+        Map<String, String> standIn = new TreeMap<>(routeFiles);
+        standIn.keySet().retainAll(FILES);
+        return standIn;
+    }
+
     /** The route files of a directory, as Camel reads them (regular, not hidden). */
-    static Map<String, String> files(Path directory) throws Exception {
+    static Map<String, String> files(Path directory, String routeFiles) throws Exception {
         Map<String, String> files = new TreeMap<>();
-        try (var listing = Files.newDirectoryStream(directory, ProxyMain.ROUTE_FILES)) {
+        try (var listing = Files.newDirectoryStream(directory, routeFiles)) {
             for (Path file : listing) {
                 String name = file.getFileName().toString();
                 if (Files.isRegularFile(file) && !name.startsWith(".")) {
@@ -86,9 +113,10 @@ final class KnownRoutes {
         return files;
     }
 
-    private static Map<String, String> packaged(CamelContext context) throws Exception {
+    private static Map<String, String> packaged(CamelContext context, String routeFiles) throws Exception {
         Map<String, String> files = new TreeMap<>();
-        for (Resource resource : PluginHelper.getPackageScanResourceResolver(context).findResources(PACKAGED)) {
+        for (Resource resource : PluginHelper.getPackageScanResourceResolver(context)
+                .findResources("classpath:routes/" + routeFiles)) {
             String location = resource.getLocation();
             String name = location.substring(location.lastIndexOf('/') + 1);
             try (InputStream in = resource.getInputStream()) {
