@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.main.BaseMainSupport;
@@ -39,6 +40,14 @@ public final class ProxyMain {
     static final String ROUTES_DIR_PROPERTY = "proxy.routes-dir";
     static final String ROUTES_DIR_ENV = "PROXY_ROUTES_DIR";
     static final String JAR_ROUTES = "classpath:routes/" + ROUTE_FILES;
+    /**
+     * The configurations binding the beans the routes call, in the order they run: each {@code configure} may use
+     * what the ones before it bound (every {@code @BindToRegistry} bean is bound before the first {@code configure}).
+     */
+    public static final List<Class<? extends CamelConfiguration>> CONFIGURATIONS = List.of(
+            LocalStoreConfiguration.class, UpstreamConfiguration.class, CacheConfiguration.class,
+            AccessConfiguration.class, FramesConfiguration.class, RenderConfiguration.class, ServerConfiguration.class,
+            ObservabilityConfiguration.class);
 
     private ProxyMain() {
     }
@@ -47,8 +56,13 @@ public final class ProxyMain {
         application(routesDirectory()).run(args);
     }
 
+    /** Adds {@link #CONFIGURATIONS}, in order, to an application (as tests and the demo boot it too). */
+    public static void addConfigurations(MainConfigurationProperties configuration) {
+        CONFIGURATIONS.forEach(configuration::addConfiguration);
+    }
+
     /**
-     * The application as {@link #main} runs it: {@link ProxyConfiguration}, the routes from {@code routesDirectory}
+     * The application as {@link #main} runs it: the {@link #CONFIGURATIONS}, the routes from {@code routesDirectory}
      * (null: the jar's), live reload (when switched on) bound to that directory. Not started.
      *
      * @throws IllegalStateException when the directory does not exist or holds no {@code *.camel.yaml}
@@ -57,7 +71,7 @@ public final class ProxyMain {
         Path directory = routesDirectory == null ? null : checkedRoutesDirectory(routesDirectory);
         String pattern = routesIncludePattern(directory);
         Main main = new Main();
-        main.configure().addConfiguration(ProxyConfiguration.class);
+        addConfigurations(main.configure());
         main.configure().withRoutesIncludePattern(pattern);
         if (directory != null) {
             // override properties win over application.properties, the environment and -D: live reload, when on,

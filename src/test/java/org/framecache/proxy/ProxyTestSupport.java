@@ -21,7 +21,7 @@ import org.framecache.proxy.upstream.UpstreamCallCounter;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Boots the real application (ProxyConfiguration + the YAML in routes/) on a free loopback port, one context per
+ * Boots the real application (ProxyMain.CONFIGURATIONS + the YAML in routes/) on a free loopback port, one context per
  * test class; subclasses say which store and cache it talks to by overriding properties, never routes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -41,7 +41,7 @@ public abstract class ProxyTestSupport extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(ProxyConfiguration.class);
+        ProxyMain.addConfigurations(configuration);
         configuration.withRoutesIncludePattern("file:routes/*.camel.yaml");
     }
 

@@ -67,7 +67,7 @@ class RedisSentinelTest extends FakeStoreTestSupport {
     void startSecondReplica() throws Exception {
         secondPort = FreePorts.loopback();
         secondReplica = new Main();
-        secondReplica.configure().addConfiguration(ProxyConfiguration.class);
+        ProxyMain.addConfigurations(secondReplica.configure());
         secondReplica.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
         secondReplica.addOverrideProperty("proxy.upstream-url", store.dicomWebUrl());
         sentinelCache().forEach(secondReplica::addOverrideProperty);

@@ -46,7 +46,7 @@ class ReplicaCoalescingTest extends FakeStoreTestSupport {
     void startSecondReplica() throws Exception {
         secondPort = FreePorts.loopback();
         secondReplica = new Main();
-        secondReplica.configure().addConfiguration(ProxyConfiguration.class);
+        ProxyMain.addConfigurations(secondReplica.configure());
         secondReplica.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
         secondReplica.addOverrideProperty("proxy.upstream-url", store.dicomWebUrl());
         secondReplica.addOverrideProperty("cache.redis-url", REDIS.url());

@@ -4,7 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.apache.camel.main.Main;
-import org.framecache.proxy.ProxyConfiguration;
+import org.framecache.proxy.ProxyMain;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 
@@ -36,7 +36,7 @@ public final class Demo {
         Files.write(folder.resolve("level-2.dcm"), small.part10());
 
         Main main = new Main();
-        main.configure().addConfiguration(ProxyConfiguration.class);
+        ProxyMain.addConfigurations(main.configure());
         main.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
         main.addOverrideProperty("local-store.folder", folder.toString());
         main.addOverrideProperty("camel.server.port", port);

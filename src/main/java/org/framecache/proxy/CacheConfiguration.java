@@ -1,0 +1,106 @@
+package org.framecache.proxy;
+
+import java.time.Duration;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.framecache.proxy.cache.ByteCache;
+import org.framecache.proxy.cache.EncryptedByteCache;
+import org.framecache.proxy.cache.MemoryByteCache;
+import org.framecache.proxy.cache.RedisByteCache;
+import org.framecache.proxy.cache.RedisSettings;
+import org.framecache.proxy.cache.TieredByteCache;
+import org.framecache.proxy.cache.ValueCipher;
+import org.framecache.proxy.frames.FrameCache;
+import org.framecache.proxy.frames.InFlightBytes;
+
+/**
+ * Where frames are kept: the in-process tier always, Redis behind it when configured (shared by the replicas),
+ * its values sealed when cache.encryption-key is set; and the one count of bytes the requests in flight hold.
+ */
+public class CacheConfiguration implements CamelConfiguration {
+    /** The shared tier's name in the registry when its values are encrypted (for its meters). */
+    static final String ENCRYPTED_SHARED = "encryptedSharedCache";
+
+    @PropertyInject("cache.redis-url")
+    String redisUrl;
+    @PropertyInject("cache.redis-password")
+    String redisPassword;
+    @PropertyInject("cache.redis-user")
+    String redisUser;
+    @PropertyInject("cache.redis-cluster-nodes")
+    String redisClusterNodes;
+    @PropertyInject("cache.redis-sentinel-master")
+    String redisSentinelMaster;
+    @PropertyInject("cache.redis-sentinel-nodes")
+    String redisSentinelNodes;
+    @PropertyInject("cache.redis-sentinel-password")
+    String redisSentinelPassword;
+    @PropertyInject("cache.redis-tls")
+    boolean redisTls;
+    @PropertyInject("cache.redis-tls-ca-file")
+    String redisTlsCaFile;
+    @PropertyInject("cache.redis-tls-cert-file")
+    String redisTlsCertFile;
+    @PropertyInject("cache.redis-tls-key-file")
+    String redisTlsKeyFile;
+    @PropertyInject("cache.redis-tls-verify-hostname")
+    boolean redisTlsVerifyHostname;
+    @PropertyInject("cache.redis-timeout-ms")
+    int redisTimeoutMillis;
+    @PropertyInject("cache.redis-retry-ms")
+    long redisRetryMillis;
+    @PropertyInject("cache.redis-max-connections")
+    int redisMaxConnections;
+    @PropertyInject("cache.encryption-key")
+    String encryptionKey;
+    @PropertyInject("cache.encryption-old-key")
+    String encryptionOldKey;
+    @PropertyInject("cache.ttl-seconds")
+    long ttlSeconds;
+    @PropertyInject("cache.key-prefix")
+    String keyPrefix;
+    @PropertyInject("cache.memory-max-bytes")
+    long memoryMaxBytes;
+    @PropertyInject("proxy.max-answer-bytes")
+    long maxAnswerBytes;
+    @PropertyInject("local-store.folder")
+    String localFolder;
+
+    /** One count for the whole process, shared by the beans that take bytes into heap for a request. */
+    @BindToRegistry
+    public InFlightBytes inFlightBytes(@PropertyInject("proxy.max-inflight-bytes") long maxInflightBytes) {
+        return new InFlightBytes(maxInflightBytes);
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        Duration ttl = Duration.ofSeconds(ttlSeconds);
+        ByteCache memory = new MemoryByteCache(memoryMaxBytes, ttl);
+        RedisSettings redis = new RedisSettings(redisUrl, redisClusterNodes, redisSentinelMaster, redisSentinelNodes,
+                redisUser, redisPassword, redisSentinelPassword, redisTls, redisTlsCaFile, redisTlsCertFile,
+                redisTlsKeyFile, redisTlsVerifyHostname, redisTimeoutMillis, redisMaxConnections);
+        ByteCache cache = !redis.configured() ? memory
+                : new TieredByteCache(memory, encryptedIfKeyed(context, new RedisByteCache(redis, ttl,
+                        Duration.ofMillis(redisRetryMillis), keyPrefix)));
+        String storeIdentity = LocalStoreConfiguration.storeIdentity(localFolder, Settings.upstreamUrl(context));
+        InFlightBytes inFlightBytes = context.getRegistry().lookupByNameAndType("inFlightBytes", InFlightBytes.class);
+        context.getRegistry().bind("frameCache", new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes));
+        ClosedOnStop.register(context, "the cache", cache::close);
+    }
+
+    /** The shared tier as it is, or sealing its values when cache.encryption-key is set (the near tier stays plain). */
+    private ByteCache encryptedIfKeyed(CamelContext context, ByteCache shared) {
+        if (encryptionKey == null || encryptionKey.isBlank()) {
+            if (encryptionOldKey != null && !encryptionOldKey.isBlank()) {
+                throw new IllegalArgumentException("cache.encryption-old-key is set without cache.encryption-key");
+            }
+            return shared;
+        }
+        EncryptedByteCache encrypted = new EncryptedByteCache(shared, new ValueCipher(encryptionKey, encryptionOldKey));
+        context.getRegistry().bind(ENCRYPTED_SHARED, encrypted);
+        return encrypted;
+    }
+}
