@@ -30,8 +30,8 @@ import org.framecache.proxy.render.RenderedFrames;
  * (a miss, an unknown or refused caller, bad input, HEAD, a query string, a full access-log queue) goes on to the
  * route unchanged.
  *
- * <p>It is on only while the route files are the ones it was checked against ({@code KnownRoutes}), so that a
- * request path an operator has edited is never bypassed, and while both routes are started (a suspended or
+ * <p>It is on only while the routes it stands in for are the ones it was checked against ({@link StandInRoutes}), so
+ * that a request path an operator has edited is never bypassed, and while both routes are started (a suspended or
  * stopping route answers for itself).
  */
 public final class InProcessHits implements Handler<RoutingContext> {
@@ -133,8 +133,8 @@ public final class InProcessHits implements Handler<RoutingContext> {
     }
 
     /**
-     * On while the route files are the ones this class was checked against ({@code KnownRoutes}) and the context
-     * is not stopping.
+     * On while the routes it stands in for are the ones this class was checked against ({@link StandInRoutes}) and
+     * the context is not stopping.
      */
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
