@@ -50,7 +50,8 @@ class ReadmeTest {
     @Test
     void everyLinkLeadsSomewhere() throws IOException {
         for (Path markdown : List.of(Path.of("README.md"), Path.of("bench/README.md"), Path.of("k8s/README.md"),
-                Path.of("k8s-overlays/external-redis-tls/README.md"))) {
+                Path.of("k8s/overlays/external-redis-tls/README.md"),
+                Path.of("src/site/markdown/rendering.md"), Path.of("src/site/markdown/redis.md"))) {
             String text = Files.readString(markdown);
             Set<String> anchors = new HashSet<>();
             Matcher heading = Pattern.compile("(?m)^#{1,6} +(.+)$").matcher(text);

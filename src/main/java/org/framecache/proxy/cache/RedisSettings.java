@@ -94,7 +94,7 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
             return () -> new Client(new JedisSentineled(master, primaryConfig, pool, sentinels, sentinelConfig),
                     slot -> null);
         }
-        URI uri = URI.create(url.strip());
+        URI uri = parse(url);
         if (!JedisURIHelper.isValid(uri)) {
             throw new IllegalArgumentException("cache.redis-url must be redis://host:port or rediss://host:port");
         }
@@ -106,6 +106,16 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
         return () -> new Client(new JedisPooled(server, config, pool), slot -> null);
     }
 
+    /** The URL as a URI; a malformed one is an error that does not repeat it (it may hold a password). */
+    private static URI parse(String url) {
+        try {
+            return new URI(url.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("cache.redis-url is not a valid URI (percent-encode the password, or set it"
+                    + " in cache.redis-password instead)");
+        }
+    }
+
     /** For logs and health: where, never credentials. */
     public String location() {
         if (cluster()) {
@@ -115,7 +125,7 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
             return "Redis primary '" + sentinelMaster.strip() + "' via Sentinel " + sentinelNodes.strip()
                     + (tls ? " (TLS)" : "");
         }
-        URI uri = URI.create(url.strip());
+        URI uri = parse(url);
         return (tls && "redis".equals(uri.getScheme()) ? "rediss" : uri.getScheme()) + "://" + uri.getHost() + ":"
                 + uri.getPort();
     }
@@ -147,7 +157,8 @@ public record RedisSettings(String url, String clusterNodes, String sentinelMast
                 try {
                     nodes.add(HostAndPort.from(node.strip()));
                 } catch (RuntimeException e) {
-                    throw new IllegalArgumentException(property + ": '" + node.strip() + "' is not host:port");
+                    throw new IllegalArgumentException(property + ": an entry is not host:port (entries are not repeated"
+                            + " here: they may hold credentials)");
                 }
             }
         }

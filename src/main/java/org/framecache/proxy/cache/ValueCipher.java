@@ -21,7 +21,12 @@ import javax.crypto.spec.SecretKeySpec;
  * Values sealed with the old key (read-only, for rotation) still open; new values are sealed with the current one.
  */
 public final class ValueCipher {
-    static final byte VERSION = 1;
+    /**
+     * First byte of a sealed value: unlike any plain value's format byte (CachedFrame's is 1), so a replica without
+     * the key (a rolling update turning encryption on, a rollback) reads a sealed value as a value of an unknown
+     * format, a miss, never as a frame.
+     */
+    static final byte VERSION = (byte) 0xE1;
     static final int KEY_ID_LENGTH = 4;
     static final int NONCE_LENGTH = 12;
     static final int TAG_LENGTH = 16;

@@ -64,7 +64,20 @@ public final class CachedFrame {
         if (3 + ctLength > value.length) {
             return null;
         }
-        String ct = new String(value, 3, ctLength, StandardCharsets.UTF_8);
+        // a content type the proxy wrote is printable ASCII with a '/': anything else is not its value (e.g. another
+        // format's bytes), a miss
+        boolean slash = false;
+        for (int i = 3; i < 3 + ctLength; i++) {
+            byte b = value[i];
+            if (b < 0x20 || b > 0x7e) {
+                return null;
+            }
+            slash |= b == '/';
+        }
+        if (!slash) {
+            return null;
+        }
+        String ct = new String(value, 3, ctLength, StandardCharsets.US_ASCII);
         return new CachedFrame(ct, value, 3 + ctLength);
     }
 

@@ -184,12 +184,16 @@ public final class RenderBench {
             String base = origin + path;
             HttpClient http = HttpClient.newHttpClient();
             for (int frame = 1; frame <= level.numberOfFrames(); frame++) {
-                for (String[] request : List.of(
+                List<String[]> requests = new ArrayList<>(List.of(
                         new String[] {"/frames/" + frame, "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*"},
                         new String[] {"/frames/" + frame + "/rendered", "image/jpeg"},
                         new String[] {"/frames/" + frame + "/rendered?quality=90", "image/jpeg"},
-                        new String[] {"/frames/" + frame + "/rendered?quality=90", "image/webp"},
-                        new String[] {"/frames/" + frame + "/rendered?downsample=2", "image/png"})) {
+                        new String[] {"/frames/" + frame + "/rendered?quality=90", "image/webp"}));
+                if (frame <= level.numberOfFrames() / 4) {
+                    // the 2x level of the 8 x 8 tiles: 4 x 4 frames, each from a block of 2 x 2 stored tiles
+                    requests.add(new String[] {"/frames/" + frame + "/rendered?downsample=2", "image/png"});
+                }
+                for (String[] request : requests) {
                     HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(base + request[0]))
                             .header("Accept", request[1]).timeout(Duration.ofSeconds(30)).build(),
                             HttpResponse.BodyHandlers.ofByteArray());

@@ -87,4 +87,18 @@ class RedisByteCacheTest {
             }
         }
     }
+
+    @Test
+    void aMalformedUrlOrNodeListIsRefusedWithoutRepeatingIt() {
+        // an unencoded '%' in a password: the error must not carry the URL (start-up errors reach the pod log)
+        RedisSettings url = RedisSettings.single("redis://:p%zzsecret-7f@127.0.0.1:6379", "", 100, 4);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> url.connector());
+        assertFalse(e.getMessage().contains("secret-7f"), e.getMessage());
+        assertTrue(e.getMessage().contains("cache.redis-url"), e.getMessage());
+        RedisSettings nodes = new RedisSettings("", "user:secret-7f@", "", "", "", "", "", false, "", "", "", true, 100, 4);
+        IllegalArgumentException n = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> nodes.connector());
+        assertFalse(n.getMessage().contains("secret-7f"), n.getMessage());
+    }
 }

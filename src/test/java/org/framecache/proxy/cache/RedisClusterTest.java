@@ -39,7 +39,7 @@ class RedisClusterTest {
     private static RedisCluster cluster;
     private static RedisByteCache cache;
 
-    /** The cache's user on every node: what README says a cluster needs, and nothing more (default stays for admin). */
+    /** The cache's user on every node: what src/site/markdown/redis.md says a cluster needs, and nothing more (default stays for admin). */
     private static final String USER = "framecache";
     private static final String PASSWORD = "cluster-acl-password";
 

@@ -40,7 +40,7 @@ class RedisTlsTest {
                 "--tls-ca-cert-file", certificates.cert("ca").toString(),
                 "--tls-auth-clients", "yes",
                 "--user", "default", "off",
-                // what README's cache.redis-user line says the cache needs, and nothing more
+                // what src/site/markdown/redis.md (Which Redis) says the cache needs, and nothing more
                 "--user", USER, "on", ">" + PASSWORD, "~tls:*", "resetchannels", "-@all",
                 "+get", "+mget", "+eval", "+ping", "+set", "+del", "+client|setname"));
     }

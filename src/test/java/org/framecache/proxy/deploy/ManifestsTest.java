@@ -35,10 +35,14 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 /**
  * Keeps k8s/ in step with the application: ports, health paths, routes directory and setting names are read from
  * the same files the proxy reads (application.properties, routes/), so a change on either side that breaks the
- * deployment fails here instead of in a cluster.
+ * deployment fails here instead of in a cluster. k8s/ is k8s/base (the manifests) applied by k8s/kustomization.yaml,
+ * overlays in k8s/overlays, and every one of them renders with kustomize's default settings.
  */
 class ManifestsTest {
-    private static final Path K8S = Path.of("k8s");
+    private static final Path K8S_ROOT = Path.of("k8s");
+    private static final Path K8S = K8S_ROOT.resolve("base");
+    private static final Path ROUTES_COMPONENT = K8S_ROOT.resolve("components/routes-from-configmap");
+    private static final Path EXTERNAL_REDIS_OVERLAY = K8S_ROOT.resolve("overlays/external-redis-tls");
     private static final Path ROUTES = Path.of("routes");
     private static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
 
@@ -102,10 +106,27 @@ class ManifestsTest {
         });
     }
 
+    /** One copy of the routes: the image runs the jar's (built from routes/); only the component mounts others. */
     @Test
-    void routesConfigMapIsMountedWhereTheProxyReadsRoutes() throws IOException {
+    void theBaseRunsTheJarsRoutes() throws IOException {
         Map<String, Object> deployment = proxyDeployment();
-        Map<String, Object> container = proxyContainer();
+        assertFalse(envNames(proxyContainer()).contains("PROXY_ROUTES_DIR"), "the base sets PROXY_ROUTES_DIR");
+        assertTrue(list(at(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
+                .noneMatch(v -> at(v, "configMap") != null), "the base mounts a ConfigMap");
+        assertTrue(Files.readAllLines(K8S_ROOT.resolve("Containerfile")).stream()
+                .noneMatch(line -> line.matches("(COPY|ADD)\\s+routes.*|ENV\\s+PROXY_ROUTES_DIR.*")),
+                "the image copies routes/ beside the jar's own");
+    }
+
+    @Test
+    void routesComponentMountsTheConfigMapWhereTheProxyReadsRoutes() throws IOException {
+        Map<String, Object> component = map(loadAll(ROUTES_COMPONENT.resolve("kustomization.yaml")).get(0), "component");
+        assertEquals("Component", component.get("kind"));
+        String patchFile = (String) map(list(component.get("patches"), "patches").get(0), "patch").get("path");
+        Map<String, Object> deployment = map(loadAll(ROUTES_COMPONENT.resolve(patchFile)).get(0), "patch");
+        assertEquals(List.of("Deployment", APP), List.of(deployment.get("kind"), at(deployment, "metadata", "name")));
+        Map<String, Object> container = containers(deployment).get(0);
+        assertEquals(PROXY_CONTAINER, container.get("name"));
 
         String routesDir = list(container.get("env"), "env").stream()
                 .map(e -> map(e, "env entry"))
@@ -127,24 +148,49 @@ class ManifestsTest {
         assertEquals(Boolean.TRUE, mount.get("readOnly"));
     }
 
+    /**
+     * What kustomize refuses by default, checked without kubectl: a generator's file or a patch outside its
+     * kustomization's directory (other kustomizations, as resources or components, may be anywhere).
+     */
     @Test
-    void kustomizationListsEveryRouteFileAndNothingElse() throws IOException {
-        Set<String> routeFiles;
-        try (Stream<Path> entries = Files.list(ROUTES)) {
-            routeFiles = entries.map(p -> p.getFileName().toString())
-                    .filter(name -> name.endsWith(".camel.yaml"))
-                    .collect(Collectors.toCollection(TreeSet::new));
+    void noKustomizationReadsAFileOutsideItsDirectory() throws IOException {
+        List<Path> kustomizations;
+        try (Stream<Path> files = Files.walk(K8S_ROOT)) {
+            kustomizations = files.filter(f -> f.getFileName().toString().equals("kustomization.yaml")).toList();
         }
-        assertFalse(routeFiles.isEmpty(), "routes/ has no *.camel.yaml");
-
-        Set<String> listed = new TreeSet<>();
-        for (Object file : list(generator("configMapGenerator", ROUTES_CONFIGMAP).get("files"), "routes files")) {
-            Path resolved = K8S.resolve((String) file).normalize();
-            assertEquals(ROUTES, resolved.getParent(), file + " is not a file of routes/");
-            assertTrue(Files.isRegularFile(resolved), file + " does not exist");
-            listed.add(resolved.getFileName().toString());
+        assertTrue(kustomizations.size() >= 5, "kustomizations: " + kustomizations);
+        for (Path file : kustomizations) {
+            Path directory = file.getParent().toAbsolutePath().normalize();
+            Map<String, Object> kustomization = map(loadAll(file).get(0), file.toString());
+            List<String> read = new ArrayList<>();
+            for (String section : List.of("configMapGenerator", "secretGenerator")) {
+                for (Object generator : listOrEmpty(kustomization.get(section))) {
+                    for (String field : List.of("files", "envs")) {
+                        listOrEmpty(map(generator, section).get(field)).forEach(f -> read.add(((String) f)
+                                .replaceFirst("^[^=]*=", "")));
+                    }
+                }
+            }
+            for (Object patch : listOrEmpty(kustomization.get("patches"))) {
+                Object path = map(patch, "patch").get("path");
+                if (path != null) {
+                    read.add((String) path);
+                }
+            }
+            for (Object resource : listOrEmpty(kustomization.get("resources"))) {
+                Path resolved = directory.resolve((String) resource).normalize();
+                if (!Files.isDirectory(resolved)) {
+                    read.add((String) resource);
+                }
+            }
+            for (String name : read) {
+                Path resolved = directory.resolve(name).normalize();
+                assertTrue(resolved.startsWith(directory) && Files.isRegularFile(resolved),
+                        file + " reads " + name + ", not a file of its own directory");
+            }
         }
-        assertEquals(routeFiles, listed);
+        assertEquals(List.of("base"), map(loadAll(K8S_ROOT.resolve("kustomization.yaml")).get(0), "k8s/")
+                .get("resources"), "kubectl apply -k k8s/ applies the base");
     }
 
     @Test
@@ -164,7 +210,7 @@ class ManifestsTest {
 
     @Test
     void deploymentRunsTheSameCommandAsTheImage() throws IOException {
-        String cmd = Files.readAllLines(K8S.resolve("Containerfile"), StandardCharsets.UTF_8).stream()
+        String cmd = Files.readAllLines(K8S_ROOT.resolve("Containerfile"), StandardCharsets.UTF_8).stream()
                 .filter(line -> line.startsWith("CMD "))
                 .findFirst().orElseThrow(() -> new AssertionError("Containerfile has no CMD"));
         List<?> imageCommand = new ObjectMapper().readValue(cmd.substring("CMD ".length()), List.class);
@@ -305,10 +351,10 @@ class ManifestsTest {
      */
     @Test
     void externalRedisTlsOverlayGivesTheProxyTheFilesAndSecretsItReads() throws IOException {
-        Path overlay = Path.of("k8s-overlays/external-redis-tls");
+        Path overlay = EXTERNAL_REDIS_OVERLAY;
         Map<String, Object> kustomization = map(loadAll(overlay.resolve("kustomization.yaml")).get(0), "kustomization");
-        assertEquals(List.of("../../k8s"), kustomization.get("resources"));
-        assertEquals(K8S.toAbsolutePath().normalize(), overlay.resolve("../../k8s").toAbsolutePath().normalize());
+        assertEquals(List.of("../../base"), kustomization.get("resources"));
+        assertEquals(K8S.toAbsolutePath().normalize(), overlay.resolve("../../base").toAbsolutePath().normalize());
 
         // settings: application keys only; the cluster over TLS, and no single-server URL beside it
         Set<String> variables = applicationProperties().stringPropertyNames().stream()
@@ -382,66 +428,44 @@ class ManifestsTest {
         assertEquals(Set.of("Deployment/" + REDIS, "Service/" + REDIS, "NetworkPolicy/" + REDIS), deleted);
     }
 
+    /** `kubectl kustomize k8s/` (what `kubectl apply -k k8s/` applies), with kustomize's default settings. */
     @Test
     void kustomizeRendersTheBase(@TempDir Path temp) throws Exception {
-        Optional<Path> kubectl = onPath("kubectl");
-        Assumptions.assumeTrue(kubectl.isPresent(),
-                "kubectl is not on PATH: `kubectl kustomize` rendering of k8s/ is not checked");
-
-        // the routes ConfigMap reads ../routes, which kustomize refuses under its default load restrictor
-        Path stderr = temp.resolve("stderr");
-        Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize",
-                "--load-restrictor", "LoadRestrictionsNone", K8S.toString())
-                .redirectError(stderr.toFile())
-                .start();
-        String rendered = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
-        assertEquals(0, process.exitValue(), "kubectl kustomize failed: " + Files.readString(stderr));
-
-        List<Map<String, Object>> objects = new ArrayList<>();
-        for (Object object : new Load(LoadSettings.builder().build()).loadAllFromString(rendered)) {
-            objects.add(map(object, "rendered object"));
-        }
-        Map<String, Object> deployment = objects.stream()
-                .filter(o -> "Deployment".equals(o.get("kind")) && APP.equals(at(o, "metadata", "name")))
-                .findFirst().orElseThrow(() -> new AssertionError("rendering has no Deployment " + APP));
-        String routesConfigMap = objects.stream()
+        List<Map<String, Object>> objects = render(K8S_ROOT, temp);
+        Map<String, Object> deployment = renderedProxyDeployment(objects);
+        assertFalse(envNames(containers(deployment).get(0)).contains("PROXY_ROUTES_DIR"), "the jar's routes serve");
+        assertTrue(objects.stream().noneMatch(o -> ((String) at(o, "metadata", "name")).startsWith(ROUTES_CONFIGMAP)),
+                "no routes ConfigMap in the base");
+        // the hashed names are what roll the pods when a setting changes
+        String config = objects.stream()
                 .filter(o -> "ConfigMap".equals(o.get("kind")))
                 .map(o -> (String) at(o, "metadata", "name"))
-                .filter(name -> name.startsWith(ROUTES_CONFIGMAP + "-"))
-                .findFirst().orElseThrow(() -> new AssertionError("rendering has no routes ConfigMap"));
-        // the hashed name is what rolls the pods when a route changes
+                .filter(name -> name.startsWith(CONFIG_CONFIGMAP + "-"))
+                .findFirst().orElseThrow(() -> new AssertionError("rendering has no settings ConfigMap"));
+        assertTrue(list(containers(deployment).get(0).get("envFrom"), "envFrom").stream()
+                .anyMatch(e -> config.equals(at(e, "configMapRef", "name"))), "the Deployment does not read " + config);
+    }
+
+    @Test
+    void kustomizeRendersTheRoutesOverlay(@TempDir Path temp) throws Exception {
+        List<Map<String, Object>> objects = render(K8S_ROOT.resolve("overlays/routes-from-configmap"), temp);
+        Map<String, Object> deployment = renderedProxyDeployment(objects);
+        assertTrue(envNames(containers(deployment).get(0)).contains("PROXY_ROUTES_DIR"));
+        // the ConfigMap the operator creates, by its plain name (kustomize did not generate it)
         assertTrue(list(at(deployment, "spec", "template", "spec", "volumes"), "volumes").stream()
-                .anyMatch(v -> routesConfigMap.equals(at(v, "configMap", "name"))),
-                "the Deployment does not mount " + routesConfigMap);
+                .anyMatch(v -> ROUTES_CONFIGMAP.equals(at(v, "configMap", "name"))),
+                "the Deployment does not mount " + ROUTES_CONFIGMAP);
+        assertEquals(Set.of("Deployment/" + APP, "Deployment/" + REDIS), objects.stream()
+                .filter(o -> "Deployment".equals(o.get("kind")))
+                .map(o -> "Deployment/" + at(o, "metadata", "name")).collect(Collectors.toSet()));
     }
 
     @Test
     void kustomizeRendersTheExternalRedisOverlay(@TempDir Path temp) throws Exception {
-        Optional<Path> kubectl = onPath("kubectl");
-        Assumptions.assumeTrue(kubectl.isPresent(),
-                "kubectl is not on PATH: `kubectl kustomize` rendering of k8s-overlays/ is not checked");
-        Path stderr = temp.resolve("stderr");
-        Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize",
-                "--load-restrictor", "LoadRestrictionsNone", "k8s-overlays/external-redis-tls")
-                .redirectError(stderr.toFile())
-                .start();
-        String rendered = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
-        assertEquals(0, process.exitValue(), "kubectl kustomize failed: " + Files.readString(stderr));
-
-        List<Map<String, Object>> objects = new ArrayList<>();
-        for (Object object : new Load(LoadSettings.builder().build()).loadAllFromString(rendered)) {
-            objects.add(map(object, "rendered object"));
-        }
+        List<Map<String, Object>> objects = render(EXTERNAL_REDIS_OVERLAY, temp);
         assertTrue(objects.stream().noneMatch(o -> REDIS.equals(at(o, "metadata", "name"))), "no in-cluster Redis");
-        Map<String, Object> deployment = objects.stream()
-                .filter(o -> "Deployment".equals(o.get("kind")) && APP.equals(at(o, "metadata", "name")))
-                .findFirst().orElseThrow(() -> new AssertionError("rendering has no Deployment " + APP));
-        Map<String, Object> container = containers(deployment).get(0);
-        Set<String> env = list(container.get("env"), "env").stream().map(e -> (String) map(e, "env").get("name"))
-                .collect(Collectors.toSet());
-        assertTrue(env.containsAll(Set.of("PROXY_ROUTES_DIR", "CACHE_ENCRYPTION_KEY")), "env " + env);
+        Map<String, Object> container = containers(renderedProxyDeployment(objects)).get(0);
+        assertTrue(envNames(container).contains("CACHE_ENCRYPTION_KEY"), "env " + envNames(container));
         assertTrue(list(container.get("volumeMounts"), "volumeMounts").stream()
                 .anyMatch(m -> "/etc/redis-tls".equals(map(m, "volumeMount").get("mountPath"))), "TLS files mounted");
         Map<String, Object> config = objects.stream()
@@ -451,6 +475,37 @@ class ManifestsTest {
         assertEquals("", at(config, "data", "CACHE_REDIS_URL"));
         assertEquals("true", at(config, "data", "CACHE_REDIS_TLS"));
         assertNotNull(at(config, "data", "PROXY_UPSTREAM_URL"), "the base's settings are kept (merge)");
+    }
+
+    /** `kubectl kustomize DIR` with no flags: the default load restrictor, as a GitOps tool runs it. */
+    private static List<Map<String, Object>> render(Path kustomization, Path temp) throws Exception {
+        Optional<Path> kubectl = onPath("kubectl");
+        Assumptions.assumeTrue(kubectl.isPresent(),
+                "kubectl is not on PATH: `kubectl kustomize " + kustomization + "` is not checked");
+        Path stderr = temp.resolve("stderr");
+        Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize", kustomization.toString())
+                .redirectError(stderr.toFile())
+                .start();
+        String rendered = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "kubectl kustomize did not finish");
+        assertEquals(0, process.exitValue(), "kubectl kustomize " + kustomization + " failed: " + Files.readString(stderr));
+
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Object object : new Load(LoadSettings.builder().build()).loadAllFromString(rendered)) {
+            objects.add(map(object, "rendered object"));
+        }
+        return objects;
+    }
+
+    private static Map<String, Object> renderedProxyDeployment(List<Map<String, Object>> objects) {
+        return objects.stream()
+                .filter(o -> "Deployment".equals(o.get("kind")) && APP.equals(at(o, "metadata", "name")))
+                .findFirst().orElseThrow(() -> new AssertionError("rendering has no Deployment " + APP));
+    }
+
+    private static Set<String> envNames(Map<String, Object> container) {
+        return listOrEmpty(container.get("env")).stream().map(e -> (String) map(e, "env").get("name"))
+                .collect(Collectors.toSet());
     }
 
     // --- reading the manifests ---
@@ -582,6 +637,10 @@ class ManifestsTest {
             fail(what + " is not a mapping: " + value);
         }
         return (Map<String, Object>) value;
+    }
+
+    private static List<?> listOrEmpty(Object value) {
+        return value == null ? List.of() : list(value, "list");
     }
 
     private static List<?> list(Object value, String what) {

@@ -2,6 +2,7 @@ package org.framecache.proxy.deploy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -31,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The image recipe, run without an image: the files k8s/Containerfile copies are laid out the same way under a
  * temporary /app, and its CMD (with its ENV) starts the packaged jar, which must become ready and serve frames —
- * from the mounted routes directory, and from the routes inside the jar when none is mounted.
+ * from the routes inside the jar, as the image runs, and from a routes directory mounted the way
+ * k8s/components/routes-from-configmap mounts one (ManifestsTest checks that patch's path and variable).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PackagedJarIT {
@@ -144,15 +146,20 @@ class PackagedJarIT {
     }
 
     @Test
-    void theImageCommandServesWithTheMountedRoutes() throws Exception {
-        startAndServe(env, app, "file:" + env.get("PROXY_ROUTES_DIR"));
+    void theImageCommandServesTheJarsOwnRoutes() throws Exception {
+        assertFalse(Files.exists(app.resolve("routes")), "the image carries its routes in the jar only");
+        // the image's working directory (WORKDIR /app) holds no ./routes: only the copy inside the jar can serve
+        startAndServe(env, app, "classpath:routes/");
     }
 
     @Test
-    void withoutMountedRoutesTheJarsOwnRoutesServe() throws Exception {
-        Map<String, String> noMount = new HashMap<>(env);
-        noMount.remove("PROXY_ROUTES_DIR");
-        // a working directory without ./routes: only the copy inside the jar can serve
-        startAndServe(noMount, Files.createDirectories(temp.resolve("elsewhere")), "classpath:routes/");
+    void theImageCommandServesMountedRoutes() throws Exception {
+        // as k8s/components/routes-from-configmap does: a volume holding the routes/ files, PROXY_ROUTES_DIR set to it
+        // (outside the temporary /app, which stays as the image has it)
+        Path mounted = temp.resolve("routes-volume");
+        copy(Path.of("routes"), mounted);
+        Map<String, String> withMount = new HashMap<>(env);
+        withMount.put("PROXY_ROUTES_DIR", mounted.toString());
+        startAndServe(withMount, app, "file:" + mounted);
     }
 }

@@ -48,22 +48,14 @@ class CachedFrameTest {
     }
 
     @Test
-    void nonAsciiContentTypeRoundTrips() {
-        String type = "image/jpeg; note=\"é\"";
-        CachedFrame decoded = CachedFrame.decode(new CachedFrame(type, new byte[] {1}).encode());
-
-        assertEquals(type, decoded.contentType());
-        assertArrayEquals(new byte[] {1}, decoded.bytes());
-    }
-
-    @Test
-    void emptyContentTypeRoundTrips() {
+    void aContentTypeThatIsNotAPrintableMediaTypeIsAMiss() {
+        // the proxy writes HTTP header values (ASCII, with a '/'): other bytes there are not its value (another
+        // format, a sealed value read without the key), never served
+        assertNull(CachedFrame.decode(new CachedFrame("image/jpeg; note=\"é\"", new byte[] {1}).encode()));
         byte[] value = new CachedFrame("", new byte[] {1, 2, 3}).encode();
-
         assertArrayEquals(new byte[] {1, 0, 0, 1, 2, 3}, value);
-        CachedFrame decoded = CachedFrame.decode(value);
-        assertEquals("", decoded.contentType());
-        assertArrayEquals(new byte[] {1, 2, 3}, decoded.bytes());
+        assertNull(CachedFrame.decode(value));
+        assertNull(CachedFrame.decode(new CachedFrame("image/jpeg\r\nX-Evil: 1", new byte[] {1}).encode()));
     }
 
     @Test

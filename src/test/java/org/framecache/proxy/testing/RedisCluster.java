@@ -54,7 +54,7 @@ public final class RedisCluster implements AutoCloseable {
                 List<String> args = new ArrayList<>(List.of("--cluster-enabled", "yes",
                         "--cluster-config-file", "nodes.conf",
                         "--cluster-node-timeout", Integer.toString(NODE_TIMEOUT_MILLIS),
-                        // as README advises for a cache: the other masters keep serving while one's slots are down
+                        // as src/site/markdown/redis.md advises for a cache: the other masters keep serving while one's slots are down
                         "--cluster-require-full-coverage", "no",
                         "--cluster-port", Integer.toString(FreePorts.loopback()),
                         "--appendonly", "no"));
