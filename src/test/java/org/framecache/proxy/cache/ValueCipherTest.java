@@ -115,12 +115,12 @@ class ValueCipherTest {
         for (int size : new int[] {16 << 10, 64 << 10, 256 << 10}) {
             byte[] pixels = new byte[size];
             random.nextBytes(pixels);
-            byte[] plain = new org.framecache.proxy.CachedFrame("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", pixels)
+            byte[] plain = new org.framecache.proxy.inbound.CachedFrame("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", pixels)
                     .encode();
             for (int i = 0; i < 300; i++) {
                 String key = "dwfc:0123456789ab:1.2:1.2.3:{1.2.3." + random.nextInt(1_000_000) + "}:" + (1 + i) + ":raw:*";
                 byte[] sealed = new ValueCipher(randomKey(random), null).seal(key, plain);
-                assertNull(org.framecache.proxy.CachedFrame.decode(sealed), "a sealed value decoded as a frame");
+                assertNull(org.framecache.proxy.inbound.CachedFrame.decode(sealed), "a sealed value decoded as a frame");
             }
         }
     }
@@ -128,11 +128,11 @@ class ValueCipherTest {
     @Test
     void aValueWhoseContentTypeIsNotOneTheProxyWroteIsAMiss() {
         byte[] garbled = {1, 0, 4, 'a', '\r', '\n', 'b', 9, 9};
-        assertNull(org.framecache.proxy.CachedFrame.decode(garbled), "control characters");
+        assertNull(org.framecache.proxy.inbound.CachedFrame.decode(garbled), "control characters");
         byte[] noSlash = {1, 0, 4, 'j', 'p', 'e', 'g', 9, 9};
-        assertNull(org.framecache.proxy.CachedFrame.decode(noSlash), "not a media type");
+        assertNull(org.framecache.proxy.inbound.CachedFrame.decode(noSlash), "not a media type");
         byte[] fine = {1, 0, 3, 'a', '/', 'b', 9, 9};
-        assertNotNull(org.framecache.proxy.CachedFrame.decode(fine));
+        assertNotNull(org.framecache.proxy.inbound.CachedFrame.decode(fine));
     }
 
     private static String randomKey(java.util.Random random) {
