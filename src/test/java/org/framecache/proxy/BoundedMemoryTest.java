@@ -68,7 +68,7 @@ class BoundedMemoryTest {
     private GeneratedInstance listed;
     /** Another such instance, for requests at once. */
     private GeneratedInstance another;
-    /** One 2048 x 2048 and one 4096 x 4096 baseline JPEG frame: large single frames (overview images) to render. */
+    /** One 1024 x 1024 and one 2048 x 2048 baseline JPEG frame: large single frames (overview images) to render. */
     private GeneratedInstance big;
     private GeneratedInstance huge;
     private Process proxy;
@@ -84,9 +84,9 @@ class BoundedMemoryTest {
         ORTHANC.upload(listed.part10());
         another = SlideGenerator.nativeInstance(SlideGenerator.newUid(), SlideGenerator.newUid(), 40, SIDE, SIDE, true);
         ORTHANC.upload(another.part10());
-        big = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 2048, true);
+        big = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 1024, true);
         ORTHANC.upload(big.part10());
-        huge = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 4096, true);
+        huge = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 2048, true);
         ORTHANC.upload(huge.part10());
 
         List<String> command = new ArrayList<>();
@@ -311,18 +311,19 @@ class BoundedMemoryTest {
     @Test
     @Order(7)
     void largeFramesRenderedAtOnceWaitForTheirMemoryOrAreRefusedAndTheProcessStaysUp() throws Exception {
-        // four renderings of a 2048 x 2048 frame at once (different keys): ~48 MiB each, one at a time in the 64 MiB budget
+        // four renderings of a 1024 x 1024 frame at once (different keys): ~12 MiB each, two at a time in the 32 MiB
+        // budget, beside a cache filled by the cases before
         List<CompletableFuture<HttpResponse<byte[]>>> bigs = IntStream.rangeClosed(61, 64).mapToObj(q -> HTTP.sendAsync(
                 HttpRequest.newBuilder(URI.create(frames(big, "1") + "/rendered?quality=" + q)).timeout(Duration.ofSeconds(60))
                         .header("Accept", "image/jpeg").build(), HttpResponse.BodyHandlers.ofByteArray())).toList();
-        // two of a 4096 x 4096 frame: each needs more than the whole budget, refused without decoding
+        // two of a 2048 x 2048 frame: each needs more than the whole budget (~48 MiB), refused without decoding
         List<CompletableFuture<HttpResponse<byte[]>>> huges = IntStream.rangeClosed(61, 62).mapToObj(q -> HTTP.sendAsync(
                 HttpRequest.newBuilder(URI.create(frames(huge, "1") + "/rendered?quality=" + q)).timeout(Duration.ofSeconds(60))
                         .header("Accept", "image/jpeg").build(), HttpResponse.BodyHandlers.ofByteArray())).toList();
         for (CompletableFuture<HttpResponse<byte[]>> answer : bigs) {
             HttpResponse<byte[]> response = answer.get(90, TimeUnit.SECONDS);
             assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.ISO_8859_1));
-            assertEquals(2048, ImageIO.read(new java.io.ByteArrayInputStream(response.body())).getWidth());
+            assertEquals(1024, ImageIO.read(new java.io.ByteArrayInputStream(response.body())).getWidth());
         }
         for (CompletableFuture<HttpResponse<byte[]>> answer : huges) {
             HttpResponse<byte[]> response = answer.get(90, TimeUnit.SECONDS);
