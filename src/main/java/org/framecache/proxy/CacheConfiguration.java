@@ -82,6 +82,9 @@ public class CacheConfiguration implements CamelConfiguration {
         RedisSettings redis = new RedisSettings(redisUrl, redisClusterNodes, redisSentinelMaster, redisSentinelNodes,
                 redisUser, redisPassword, redisSentinelPassword, redisTls, redisTlsCaFile, redisTlsCertFile,
                 redisTlsKeyFile, redisTlsVerifyHostname, redisTimeoutMillis, redisMaxConnections);
+        if (!redis.configured()) {
+            checkUnusedKeys(context);
+        }
         ByteCache cache = !redis.configured() ? memory
                 : new TieredByteCache(memory, encryptedIfKeyed(context, new RedisByteCache(redis, ttl,
                         Duration.ofMillis(redisRetryMillis), keyPrefix)));
@@ -89,6 +92,20 @@ public class CacheConfiguration implements CamelConfiguration {
         InFlightBytes inFlightBytes = context.getRegistry().lookupByNameAndType("inFlightBytes", InFlightBytes.class);
         context.getRegistry().bind("frameCache", new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes));
         ClosedOnStop.register(context, "the cache", cache::close);
+    }
+
+    /**
+     * Without Redis nothing leaves the process and the keys seal nothing, but they are checked all the same: a wrong
+     * key fails the start now, not the day Redis is added.
+     */
+    private void checkUnusedKeys(CamelContext context) {
+        if (encryptionKey != null && !encryptionKey.isBlank()) {
+            new ValueCipher(encryptionKey, encryptionOldKey);
+            org.slf4j.LoggerFactory.getLogger(CacheConfiguration.class).info(
+                    "cache.encryption-key is set but no Redis is configured: values stay in process, unsealed");
+        } else {
+            encryptedIfKeyed(context, null);
+        }
     }
 
     /** The shared tier as it is, or sealing its values when cache.encryption-key is set (the near tier stays plain). */
