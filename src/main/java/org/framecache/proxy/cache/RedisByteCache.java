@@ -61,6 +61,7 @@ public final class RedisByteCache implements ByteCache {
     private final String location;
     private final String healthKey;
     private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final java.util.concurrent.atomic.LongAdder refusedWrites = new java.util.concurrent.atomic.LongAdder();
     private final long retryNanos;
     /** This process's marker value: whoever deletes a marker must still own it. */
     private final byte[] owner = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
@@ -180,7 +181,11 @@ public final class RedisByteCache implements ByteCache {
             try {
                 redis.commands().eval(WRITE, encode(keys, slot), values);
             } catch (JedisException e) {
-                failed(node, "write", e);
+                if (refusedWrite(e)) {
+                    warnRefused(e);
+                } else {
+                    failed(node, "write", e);
+                }
             }
         }
     }
@@ -320,6 +325,31 @@ public final class RedisByteCache implements ByteCache {
      * Skips what failed (a cluster master, or the whole of Redis) for a while; one warning per interval, so an outage
      * does not flood the log at request rate.
      */
+    /**
+     * Redis answered, refusing the write itself (OOM under maxmemory with noeviction, NOPERM of an ACL): it still
+     * serves reads, so only the write is lost; not a cluster's own errors (CLUSTERDOWN, TRYAGAIN), which mean its node.
+     */
+    private static boolean refusedWrite(JedisException e) {
+        return e instanceof redis.clients.jedis.exceptions.JedisDataException
+                && !(e instanceof redis.clients.jedis.exceptions.JedisClusterException)
+                && !(e instanceof redis.clients.jedis.exceptions.JedisRedirectionException);
+    }
+
+    private void warnRefused(JedisException e) {
+        refusedWrites.increment();
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+            LOG.warn("Redis at {} refused a write ({}): frames are not shared until it takes them; reads go on",
+                    location, e.getMessage());
+        }
+    }
+
+    /** Writes Redis answered with a refusal (full under noeviction, an ACL without the right). */
+    public long getRefusedWrites() {
+        return refusedWrites.sum();
+    }
+
     private void failed(Object node, String operation, JedisException e) {
         awayUntil.put(node, System.nanoTime() + retryNanos);
         long now = System.nanoTime();

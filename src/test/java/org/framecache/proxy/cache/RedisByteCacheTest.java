@@ -101,4 +101,21 @@ class RedisByteCacheTest {
                 () -> nodes.connector());
         assertFalse(n.getMessage().contains("secret-7f"), n.getMessage());
     }
+
+    @Test
+    void aFullRedisRefusingWritesStillServesReads() throws Exception {
+        // maxmemory with noeviction: Redis answers OOM to a write it cannot take; what it holds is still read
+        try (RedisProcess full = RedisProcess.start(List.of("--maxmemory", "3mb", "--maxmemory-policy", "noeviction"));
+             RedisByteCache cache = new RedisByteCache(full.url(), "", Duration.ofMinutes(1), 500, 4,
+                     Duration.ofSeconds(30))) {
+            cache.putAll(Map.of(key + ":small", new byte[] {7}));
+            for (int i = 0; i < 8 && cache.getRefusedWrites() == 0; i++) {
+                cache.putAll(Map.of(key + ":big" + i, new byte[1 << 20]));
+            }
+            assertTrue(cache.getRefusedWrites() > 0, "Redis refused a write once full");
+            assertTrue(cache.isAvailable(), "a refused write does not put Redis away");
+            assertArrayEquals(new byte[] {7}, cache.getAll(List.of(key + ":small")).get(0),
+                    "reads go on (with the write taken as a failure, reads would be skipped for the 30 s retry)");
+        }
+    }
 }
