@@ -1,6 +1,6 @@
 package org.framecache.proxy.dicom;
 
-import static org.framecache.proxy.dicom.DicomStream.IMPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN;
 import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
 import static org.framecache.proxy.dicom.DicomStream.length;
 import static org.framecache.proxy.dicom.DicomStream.tagString;

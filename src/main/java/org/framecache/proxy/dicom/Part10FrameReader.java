@@ -1,6 +1,7 @@
 package org.framecache.proxy.dicom;
 
-import static org.framecache.proxy.dicom.DicomStream.IMPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN;
 import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
 import static org.framecache.proxy.dicom.DicomStream.length;
 import static org.framecache.proxy.dicom.DicomStream.tagString;
@@ -36,7 +37,6 @@ import org.framecache.proxy.dicom.DicomStream.Header;
  */
 public final class Part10FrameReader {
 
-    static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
 
     private static final int ITEM = 0xFFFEE000;
     private static final int ITEM_DELIMITATION = 0xFFFEE00D;
@@ -507,7 +507,7 @@ public final class Part10FrameReader {
      * to A.4.3, A.4.8 to A.4.10); null for every other syntax.
      */
     static byte[][] frameStartMarkers(String transferSyntaxUid) {
-        String prefix = "1.2.840.10008.1.2.4.";
+        String prefix = TransferSyntaxes.JPEG_FAMILY_ROOT;
         if (!transferSyntaxUid.startsWith(prefix)) {
             return null;
         }

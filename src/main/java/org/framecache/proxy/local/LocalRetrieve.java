@@ -171,7 +171,7 @@ public final class LocalRetrieve {
 
     /** Native pixel data has the same bytes in both little endian syntaxes: label it with the explicit one. */
     static String servedSyntax(String stored) {
-        return "1.2.840.10008.1.2".equals(stored) ? TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN : stored;
+        return TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN.equals(stored) ? TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN : stored;
     }
 
     /**
