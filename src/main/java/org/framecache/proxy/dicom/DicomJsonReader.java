@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -58,18 +57,6 @@ public final class DicomJsonReader {
     record Limits(int maxInlineBinary, int maxValue, long maxTotalBytes, int maxAttributes, int maxDepth) {
         static final Limits DEFAULT = new Limits(64 * 1024, 1024 * 1024, 64L * 1024 * 1024, 1_000_000, 64);
     }
-
-    private static final int ITEM = 0xFFFEE000;
-    private static final int ITEM_DELIMITATION = 0xFFFEE00D;
-    private static final int SEQUENCE_DELIMITATION = 0xFFFEE0DD;
-
-    private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
-    private static final int AVAILABLE_TRANSFER_SYNTAX_UID = 0x00083002;
-    private static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
-    private static final int EXTENDED_OFFSET_TABLE_LENGTHS = 0x7FE00002;
-    private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
-    private static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
-    private static final int PIXEL_DATA = 0x7FE00010;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -136,10 +123,10 @@ public final class DicomJsonReader {
         implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         ObjectNode dataSet = NODES.objectNode();
         readDataSet(dataSet, implicitVr, UNDEFINED_LENGTH, 0, StandardCharsets.ISO_8859_1, true);
-        if (!dataSet.has(key(AVAILABLE_TRANSFER_SYNTAX_UID))) {
+        if (!dataSet.has(Tag.key(Tag.AvailableTransferSyntaxUID))) {
             ObjectNode available = attribute("UI");
             available.putArray("Value").add(transferSyntaxUid);
-            dataSet.set(key(AVAILABLE_TRANSFER_SYNTAX_UID), available);
+            dataSet.set(Tag.key(Tag.AvailableTransferSyntaxUID), available);
             sortByTag(dataSet);
         }
         return dataSet;
@@ -173,13 +160,13 @@ public final class DicomJsonReader {
                 }
             }
             Header h = readHeader(!implicit);
-            if (h.tag() == ITEM_DELIMITATION && !topLevel && end == UNDEFINED_LENGTH) {
+            if (h.tag() == Tag.ItemDelimitationItem && !topLevel && end == UNDEFINED_LENGTH) {
                 break;
             }
             if (h.tag() >>> 16 == 0xFFFE) {
                 throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in a data set");
             }
-            if (topLevel && (h.tag() == PIXEL_DATA || h.tag() == FLOAT_PIXEL_DATA || h.tag() == DOUBLE_FLOAT_PIXEL_DATA)) {
+            if (topLevel && (h.tag() == Tag.PixelData || h.tag() == Tag.FloatPixelData || h.tag() == Tag.DoubleFloatPixelData)) {
                 // The frames are served by WADO-RS frames: nothing after this point belongs in the metadata.
                 putPixelData(target, h);
                 break;
@@ -193,8 +180,8 @@ public final class DicomJsonReader {
             long tag = Integer.toUnsignedLong(h.tag());
             ascending &= tag > lastTag;
             lastTag = tag;
-            target.set(key(h.tag()), attribute);
-            if (h.tag() == SPECIFIC_CHARACTER_SET) {
+            target.set(Tag.key(h.tag()), attribute);
+            if (h.tag() == Tag.SpecificCharacterSet) {
                 charset = charset(attribute);
             }
         }
@@ -223,7 +210,7 @@ public final class DicomJsonReader {
         if (vr.equals("SQ")) {
             return sequence(readSequence(h.length(), implicit, depth + 1, charset));
         }
-        if (topLevel && (h.tag() == EXTENDED_OFFSET_TABLE || h.tag() == EXTENDED_OFFSET_TABLE_LENGTHS)) {
+        if (topLevel && (h.tag() == Tag.ExtendedOffsetTable || h.tag() == Tag.ExtendedOffsetTableLengths)) {
             // Offsets into the Pixel Data we do not read: of no use inline (PS3.5 A.4, Table A.4-1).
             in.skip(h.length(), "value of " + tagString(h.tag()));
             return bulkData(h.tag(), vr, topLevel);
@@ -284,10 +271,10 @@ public final class DicomJsonReader {
         while (end == UNDEFINED_LENGTH || in.position() < end) {
             int tag = in.readUInt16("sequence") << 16 | in.readUInt16("sequence");
             long itemLength = length(in.readInt32("sequence"));
-            if (tag == SEQUENCE_DELIMITATION && end == UNDEFINED_LENGTH) {
+            if (tag == Tag.SequenceDelimitationItem && end == UNDEFINED_LENGTH) {
                 return items;
             }
-            if (tag != ITEM) {
+            if (tag != Tag.Item) {
                 throw new DicomFormatException("unexpected " + tagString(tag) + " in a sequence");
             }
             countAttribute();
@@ -307,10 +294,10 @@ public final class DicomJsonReader {
         while (true) {
             int tag = in.readUInt16("fragments") << 16 | in.readUInt16("fragments");
             long length = length(in.readInt32("fragments"));
-            if (tag == SEQUENCE_DELIMITATION) {
+            if (tag == Tag.SequenceDelimitationItem) {
                 return;
             }
-            if (tag != ITEM || length == UNDEFINED_LENGTH) {
+            if (tag != Tag.Item || length == UNDEFINED_LENGTH) {
                 throw new DicomFormatException("unexpected " + tagString(tag) + " in encapsulated pixel data");
             }
             in.skip(length, "fragment");
@@ -326,7 +313,7 @@ public final class DicomJsonReader {
         ObjectNode attribute = h.length() == 0 ? attribute(vr) : bulkData(h.tag(), vr, true);
         if (attribute != null) {
             countAttribute();
-            target.set(key(h.tag()), attribute);
+            target.set(Tag.key(h.tag()), attribute);
         }
     }
 
@@ -336,7 +323,7 @@ public final class DicomJsonReader {
             return null;
         }
         ObjectNode attribute = attribute(vr);
-        attribute.put("BulkDataURI", bulkDataUriPrefix + key(tag));
+        attribute.put("BulkDataURI", bulkDataUriPrefix + Tag.key(tag));
         return attribute;
     }
 
@@ -392,7 +379,7 @@ public final class DicomJsonReader {
                 }
                 default -> { // AT: group and element (PS3.5 6.2), written as in the JSON keys (PS3.18 F.2.3)
                     int group = Short.toUnsignedInt(b.getShort());
-                    values.add(key(group << 16 | Short.toUnsignedInt(b.getShort())));
+                    values.add(Tag.key(group << 16 | Short.toUnsignedInt(b.getShort())));
                 }
             }
         }
@@ -520,12 +507,6 @@ public final class DicomJsonReader {
         return attribute;
     }
 
-    /** Eight uppercase hexadecimal digits (PS3.18 F.2.2); sorting these strings sorts by tag. */
-    static String key(int tag) {
-        String hex = Integer.toHexString(tag).toUpperCase(Locale.ROOT);
-        return "00000000".substring(hex.length()) + hex;
-    }
-
     private static void sortByTag(ObjectNode node) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
         fields.addAll(node.properties());
@@ -566,10 +547,10 @@ public final class DicomJsonReader {
                 0x00281054, 0x00281055, 0x00321033, 0x00321060, 0x00400254, 0x00400512, 0x00400551, 0x00400600);
         vr("LT", 0x00104000, 0x00204000);
         vr("OB", 0x00282000);
-        vr("OD", DOUBLE_FLOAT_PIXEL_DATA);
-        vr("OF", FLOAT_PIXEL_DATA);
-        vr("OV", EXTENDED_OFFSET_TABLE, EXTENDED_OFFSET_TABLE_LENGTHS);
-        vr("OW", PIXEL_DATA); // PS3.5 A.1: Pixel Data is OW in Implicit VR
+        vr("OD", Tag.DoubleFloatPixelData);
+        vr("OF", Tag.FloatPixelData);
+        vr("OV", Tag.ExtendedOffsetTable, Tag.ExtendedOffsetTableLengths);
+        vr("OW", Tag.PixelData); // PS3.5 A.1: Pixel Data is OW in Implicit VR
         vr("PN", 0x00080090, 0x00081050, 0x00081060, 0x00081070, 0x00100010, 0x00321032, 0x0040A123);
         vr("SH", 0x00080050, 0x00080100, 0x00080102, 0x00080103, 0x00080201, 0x00081010, 0x00102160, 0x00200010,
                 0x00209056, 0x00400253, 0x00401001, 0x00480106);

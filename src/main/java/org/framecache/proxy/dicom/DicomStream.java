@@ -17,7 +17,6 @@ import java.util.Set;
 final class DicomStream {
     /** A value length of 0xFFFFFFFF (PS3.5 7.1.1). */
     static final long UNDEFINED_LENGTH = -1;
-    private static final int TRANSFER_SYNTAX_UID = 0x00020010;
     private static final int MAX_UID = 1024;
     /** PS3.5 Table 6.2-1, each VR once, so that VRs can be compared with == where it matters. */
     private static final Map<Integer, String> VRS = new HashMap<>();
@@ -219,7 +218,7 @@ final class DicomStream {
             if (h.length() == UNDEFINED_LENGTH) {
                 throw new DicomFormatException("undefined length in file meta information " + tagString(h.tag()));
             }
-            if (h.tag() == TRANSFER_SYNTAX_UID) {
+            if (h.tag() == Tag.TransferSyntaxUID) {
                 if (h.length() > MAX_UID) {
                     throw new DicomFormatException("invalid Transfer Syntax UID length " + h.length());
                 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.framecache.proxy.dicom.Tag;
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.http.MediaType;
 import org.framecache.proxy.http.ProxyException;
@@ -293,7 +294,8 @@ public final class LocalRetrieve {
         JsonNode m = instance.metadata();
         return new FrameRenderer.Pixels(instance.summary().transferSyntaxUid(), instance.summary().rows(),
                 instance.summary().columns(), instance.summary().samplesPerPixel(), instance.summary().bitsAllocated(),
-                firstInt(m, "00280101"), firstText(m, "00280004"), firstInt(m, "00280006"), firstInt(m, "00280103") == 1);
+                firstInt(m, Tag.key(Tag.BitsStored)), firstText(m, Tag.key(Tag.PhotometricInterpretation)),
+                firstInt(m, Tag.key(Tag.PlanarConfiguration)), firstInt(m, Tag.key(Tag.PixelRepresentation)) == 1);
     }
 
     static String firstText(JsonNode metadata, String tag) {
