@@ -235,6 +235,11 @@ class LocalStoreTest extends ProxyTestSupport {
                 "multipart/related; type=\"image/jp2\"; transfer-syntax=1.2.840.10008.1.2.4.90")));
         assertEquals(400, status(store("/studies?NoSuchKeyword=1", null)));
         assertEquals(406, status(store("/studies", "text/html")));
+        // q=0 in any spelling refuses (RFC 9110 §12.4.2), as the routes read it; a malformed q-value is a 400
+        assertEquals(406, status(store("/studies", "application/dicom+json; q=0.0")));
+        assertEquals(406, status(store(instancePath(slide) + "/frames/1", "multipart/related; q=0.000")));
+        assertEquals(406, status(store(instancePath(slide) + "/frames/1/rendered", "image/png; q=0.0")));
+        assertEquals(400, status(store("/studies", "application/dicom+json; q=high")));
         assertEquals(404, status(store("/workitems", null)));
         assertEquals(404, status(store(instancePath(slide) + "/bulkdata/7FE00010", null)));
         Exchange stow = template.request("dicom-folder://local", e -> {

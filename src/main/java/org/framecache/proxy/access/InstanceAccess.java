@@ -1,5 +1,8 @@
 package org.framecache.proxy.access;
 
+import static org.framecache.proxy.dicom.Tag.key;
+import static org.framecache.proxy.dicom.Tag.keys;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +30,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.framecache.proxy.dicom.Tag;
 import org.framecache.proxy.http.ProxyException;
 import org.framecache.proxy.inbound.FrameRequest;
 import org.framecache.proxy.upstream.UpstreamResponse;
@@ -42,7 +46,7 @@ import org.framecache.proxy.upstream.UpstreamStatusException;
 public final class InstanceAccess {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceAccess.class);
     private static final JsonFactory JSON = new JsonFactory();
-    private static final String NUMBER_OF_FRAMES = "00280008";
+    private static final String NUMBER_OF_FRAMES = key(Tag.NumberOfFrames);
 
     private record Decision(int status, String challenge) {
     }
@@ -442,9 +446,9 @@ public final class InstanceAccess {
             }
             String[] profile = icc[0] != null || icc[1] != null ? icc : opticalPathIcc;
             byte[] inline = profile[0] == null ? null : java.util.Base64.getMimeDecoder().decode(profile[0]);
-            long totalColumns = values.containsKey("00480006") ? Long.parseLong(values.get("00480006")) : 0;
-            long totalRows = values.containsKey("00480007") ? Long.parseLong(values.get("00480007")) : 0;
-            boolean tiledFull = "TILED_FULL".equals(values.get("00209311"));
+            long totalColumns = values.containsKey(TOTAL_COLUMNS) ? Long.parseLong(values.get(TOTAL_COLUMNS)) : 0;
+            long totalRows = values.containsKey(TOTAL_ROWS) ? Long.parseLong(values.get(TOTAL_ROWS)) : 0;
+            boolean tiledFull = "TILED_FULL".equals(values.get(key(Tag.DimensionOrganizationType)));
             return new Shape(frames, bytes, new InstanceImage(pixelFormat(values, pixel), inline, profile[1], totalColumns,
                     totalRows, tiledFull));
         } catch (IOException | IllegalArgumentException | NullPointerException e) {
@@ -458,10 +462,10 @@ public final class InstanceAccess {
                 || pixel[2] > 4 || pixel[3] > 32) {
             return null;
         }
-        int bitsStored = values.containsKey("00280101") ? Integer.parseInt(values.get("00280101")) : (int) pixel[3];
-        String photometric = values.getOrDefault("00280004", pixel[2] == 1 ? "MONOCHROME2" : "RGB");
-        int planar = values.containsKey("00280006") ? Integer.parseInt(values.get("00280006")) : 0;
-        boolean signed = "1".equals(values.get("00280103"));
+        int bitsStored = values.containsKey(BITS_STORED) ? Integer.parseInt(values.get(BITS_STORED)) : (int) pixel[3];
+        String photometric = values.getOrDefault(key(Tag.PhotometricInterpretation), pixel[2] == 1 ? "MONOCHROME2" : "RGB");
+        int planar = values.containsKey(PLANAR_CONFIGURATION) ? Integer.parseInt(values.get(PLANAR_CONFIGURATION)) : 0;
+        boolean signed = "1".equals(values.get(key(Tag.PixelRepresentation)));
         return new org.framecache.proxy.image.PixelFormat((int) pixel[0], (int) pixel[1], (int) pixel[2], (int) pixel[3],
                 bitsStored, photometric, planar, signed);
     }
@@ -514,17 +518,19 @@ public final class InstanceAccess {
         }
     }
 
-    private static final String ICC_PROFILE = "00282000";
-    private static final String OPTICAL_PATH_SEQUENCE = "00480105";
-    /**
-     * BitsStored, PhotometricInterpretation, PlanarConfiguration, PixelRepresentation; TotalPixelMatrixColumns and
-     * Rows, DimensionOrganizationType (virtual pyramid levels).
-     */
-    private static final List<String> FORMAT_TAGS = List.of("00280101", "00280004", "00280006", "00280103", "00480006",
-            "00480007", "00209311");
+    private static final String ICC_PROFILE = key(Tag.ICCProfile);
+    private static final String OPTICAL_PATH_SEQUENCE = key(Tag.OpticalPathSequence);
+    private static final String TOTAL_COLUMNS = key(Tag.TotalPixelMatrixColumns);
+    private static final String TOTAL_ROWS = key(Tag.TotalPixelMatrixRows);
+    private static final String BITS_STORED = key(Tag.BitsStored);
+    private static final String PLANAR_CONFIGURATION = key(Tag.PlanarConfiguration);
+    /** The Image Pixel module's format, and what virtual pyramid levels need. */
+    private static final List<String> FORMAT_TAGS = keys(Tag.BitsStored, Tag.PhotometricInterpretation,
+            Tag.PlanarConfiguration, Tag.PixelRepresentation, Tag.TotalPixelMatrixColumns, Tag.TotalPixelMatrixRows,
+            Tag.DimensionOrganizationType);
 
-    /** Rows, Columns, SamplesPerPixel, BitsAllocated. */
-    private static final List<String> PIXEL_TAGS = List.of("00280010", "00280011", "00280002", "00280100");
+    /** In this order: what a frame's size is made of. */
+    private static final List<String> PIXEL_TAGS = keys(Tag.Rows, Tag.Columns, Tag.SamplesPerPixel, Tag.BitsAllocated);
 
     /** The first of an attribute's values (the parser at its object); null when it has none. */
     private static String firstValue(JsonParser json) throws IOException {

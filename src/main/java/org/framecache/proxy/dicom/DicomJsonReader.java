@@ -1,6 +1,6 @@
 package org.framecache.proxy.dicom;
 
-import static org.framecache.proxy.dicom.DicomStream.IMPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN;
 import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
 import static org.framecache.proxy.dicom.DicomStream.length;
 import static org.framecache.proxy.dicom.DicomStream.tagString;
@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -58,18 +57,6 @@ public final class DicomJsonReader {
     record Limits(int maxInlineBinary, int maxValue, long maxTotalBytes, int maxAttributes, int maxDepth) {
         static final Limits DEFAULT = new Limits(64 * 1024, 1024 * 1024, 64L * 1024 * 1024, 1_000_000, 64);
     }
-
-    private static final int ITEM = 0xFFFEE000;
-    private static final int ITEM_DELIMITATION = 0xFFFEE00D;
-    private static final int SEQUENCE_DELIMITATION = 0xFFFEE0DD;
-
-    private static final int SPECIFIC_CHARACTER_SET = 0x00080005;
-    private static final int AVAILABLE_TRANSFER_SYNTAX_UID = 0x00083002;
-    private static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
-    private static final int EXTENDED_OFFSET_TABLE_LENGTHS = 0x7FE00002;
-    private static final int FLOAT_PIXEL_DATA = 0x7FE00008;
-    private static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE00009;
-    private static final int PIXEL_DATA = 0x7FE00010;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -136,10 +123,10 @@ public final class DicomJsonReader {
         implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         ObjectNode dataSet = NODES.objectNode();
         readDataSet(dataSet, implicitVr, UNDEFINED_LENGTH, 0, StandardCharsets.ISO_8859_1, true);
-        if (!dataSet.has(key(AVAILABLE_TRANSFER_SYNTAX_UID))) {
+        if (!dataSet.has(Tag.key(Tag.AvailableTransferSyntaxUID))) {
             ObjectNode available = attribute("UI");
             available.putArray("Value").add(transferSyntaxUid);
-            dataSet.set(key(AVAILABLE_TRANSFER_SYNTAX_UID), available);
+            dataSet.set(Tag.key(Tag.AvailableTransferSyntaxUID), available);
             sortByTag(dataSet);
         }
         return dataSet;
@@ -173,13 +160,13 @@ public final class DicomJsonReader {
                 }
             }
             Header h = readHeader(!implicit);
-            if (h.tag() == ITEM_DELIMITATION && !topLevel && end == UNDEFINED_LENGTH) {
+            if (h.tag() == Tag.ItemDelimitationItem && !topLevel && end == UNDEFINED_LENGTH) {
                 break;
             }
             if (h.tag() >>> 16 == 0xFFFE) {
                 throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in a data set");
             }
-            if (topLevel && (h.tag() == PIXEL_DATA || h.tag() == FLOAT_PIXEL_DATA || h.tag() == DOUBLE_FLOAT_PIXEL_DATA)) {
+            if (topLevel && (h.tag() == Tag.PixelData || h.tag() == Tag.FloatPixelData || h.tag() == Tag.DoubleFloatPixelData)) {
                 // The frames are served by WADO-RS frames: nothing after this point belongs in the metadata.
                 putPixelData(target, h);
                 break;
@@ -193,8 +180,8 @@ public final class DicomJsonReader {
             long tag = Integer.toUnsignedLong(h.tag());
             ascending &= tag > lastTag;
             lastTag = tag;
-            target.set(key(h.tag()), attribute);
-            if (h.tag() == SPECIFIC_CHARACTER_SET) {
+            target.set(Tag.key(h.tag()), attribute);
+            if (h.tag() == Tag.SpecificCharacterSet) {
                 charset = charset(attribute);
             }
         }
@@ -216,14 +203,14 @@ public final class DicomJsonReader {
     /** One attribute as its JSON object, or null when it is left out. */
     private ObjectNode readAttribute(Header h, boolean implicit, int depth, Charset charset, boolean topLevel)
             throws IOException {
-        String vr = h.vr() != null ? h.vr() : implicitVr(h.tag());
+        String vr = h.vr() != null ? h.vr() : ImplicitVrDictionary.vrOf(h.tag());
         if (h.length() == UNDEFINED_LENGTH) {
             return readUndefinedLength(h, vr, implicit, depth, charset);
         }
         if (vr.equals("SQ")) {
             return sequence(readSequence(h.length(), implicit, depth + 1, charset));
         }
-        if (topLevel && (h.tag() == EXTENDED_OFFSET_TABLE || h.tag() == EXTENDED_OFFSET_TABLE_LENGTHS)) {
+        if (topLevel && (h.tag() == Tag.ExtendedOffsetTable || h.tag() == Tag.ExtendedOffsetTableLengths)) {
             // Offsets into the Pixel Data we do not read: of no use inline (PS3.5 A.4, Table A.4-1).
             in.skip(h.length(), "value of " + tagString(h.tag()));
             return bulkData(h.tag(), vr, topLevel);
@@ -284,10 +271,10 @@ public final class DicomJsonReader {
         while (end == UNDEFINED_LENGTH || in.position() < end) {
             int tag = in.readUInt16("sequence") << 16 | in.readUInt16("sequence");
             long itemLength = length(in.readInt32("sequence"));
-            if (tag == SEQUENCE_DELIMITATION && end == UNDEFINED_LENGTH) {
+            if (tag == Tag.SequenceDelimitationItem && end == UNDEFINED_LENGTH) {
                 return items;
             }
-            if (tag != ITEM) {
+            if (tag != Tag.Item) {
                 throw new DicomFormatException("unexpected " + tagString(tag) + " in a sequence");
             }
             countAttribute();
@@ -307,10 +294,10 @@ public final class DicomJsonReader {
         while (true) {
             int tag = in.readUInt16("fragments") << 16 | in.readUInt16("fragments");
             long length = length(in.readInt32("fragments"));
-            if (tag == SEQUENCE_DELIMITATION) {
+            if (tag == Tag.SequenceDelimitationItem) {
                 return;
             }
-            if (tag != ITEM || length == UNDEFINED_LENGTH) {
+            if (tag != Tag.Item || length == UNDEFINED_LENGTH) {
                 throw new DicomFormatException("unexpected " + tagString(tag) + " in encapsulated pixel data");
             }
             in.skip(length, "fragment");
@@ -322,11 +309,11 @@ public final class DicomJsonReader {
      * dictionary has its VR: OW, OF or OD (PS3.5 A.1: OW whatever Bits Allocated says).
      */
     private void putPixelData(ObjectNode target, Header h) throws DicomFormatException {
-        String vr = h.vr() != null ? h.vr() : implicitVr(h.tag());
+        String vr = h.vr() != null ? h.vr() : ImplicitVrDictionary.vrOf(h.tag());
         ObjectNode attribute = h.length() == 0 ? attribute(vr) : bulkData(h.tag(), vr, true);
         if (attribute != null) {
             countAttribute();
-            target.set(key(h.tag()), attribute);
+            target.set(Tag.key(h.tag()), attribute);
         }
     }
 
@@ -336,7 +323,7 @@ public final class DicomJsonReader {
             return null;
         }
         ObjectNode attribute = attribute(vr);
-        attribute.put("BulkDataURI", bulkDataUriPrefix + key(tag));
+        attribute.put("BulkDataURI", bulkDataUriPrefix + Tag.key(tag));
         return attribute;
     }
 
@@ -392,7 +379,7 @@ public final class DicomJsonReader {
                 }
                 default -> { // AT: group and element (PS3.5 6.2), written as in the JSON keys (PS3.18 F.2.3)
                     int group = Short.toUnsignedInt(b.getShort());
-                    values.add(key(group << 16 | Short.toUnsignedInt(b.getShort())));
+                    values.add(Tag.key(group << 16 | Short.toUnsignedInt(b.getShort())));
                 }
             }
         }
@@ -520,96 +507,11 @@ public final class DicomJsonReader {
         return attribute;
     }
 
-    /** Eight uppercase hexadecimal digits (PS3.18 F.2.2); sorting these strings sorts by tag. */
-    static String key(int tag) {
-        String hex = Integer.toHexString(tag).toUpperCase(Locale.ROOT);
-        return "00000000".substring(hex.length()) + hex;
-    }
-
     private static void sortByTag(ObjectNode node) {
         List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
         fields.addAll(node.properties());
         fields.sort(Map.Entry.comparingByKey());
         node.removeAll();
         fields.forEach(f -> node.set(f.getKey(), f.getValue()));
-    }
-
-    // ---- implicit VR: PS3.6 Table 6-1, the attributes viewers and the folder store look at ----
-
-    private static final Map<Integer, String> DICTIONARY = new HashMap<>();
-
-    private static void vr(String vr, int... tags) {
-        for (int tag : tags) {
-            DICTIONARY.put(tag, vr);
-        }
-    }
-
-    static {
-        vr("AE", 0x00080054);
-        vr("AS", 0x00101010);
-        vr("AT", 0x00280009, 0x00209165, 0x00209167);
-        vr("CS", 0x00080005, 0x00080008, 0x00080052, 0x00080056, 0x00080060, 0x00080061, 0x00080064, 0x00080068,
-                0x00080105, 0x0008010F, 0x00089007, 0x00089205, 0x00089206, 0x00089207, 0x00100040, 0x00180015,
-                0x00189004, 0x00200020, 0x00200060, 0x00200062, 0x00209311, 0x00280004, 0x00280301, 0x00280302,
-                0x00280A02, 0x00281056, 0x00282002, 0x00282110, 0x00282114, 0x0040A010, 0x0040A040, 0x00480010,
-                0x00480011, 0x00480012, 0x00480301, 0x20500020);
-        vr("DA", 0x00080012, 0x00080020, 0x00080021, 0x00080022, 0x00080023, 0x00100030, 0x00400244, 0x0040A121);
-        vr("DS", 0x00101020, 0x00101030, 0x00180050, 0x00180088, 0x00181164, 0x00200032, 0x00200037, 0x00201041,
-                0x00280030, 0x00281050, 0x00281051, 0x00281052, 0x00281053, 0x00282112, 0x0040072A, 0x0040073A,
-                0x0040074A, 0x0040A30A, 0x00480102, 0x00480111, 0x00480112, 0x00480113);
-        vr("DT", 0x0008002A, 0x0040A120);
-        vr("FL", 0x00480001, 0x00480002, 0x00480003, 0x00480014);
-        vr("IS", 0x00081160, 0x00200011, 0x00200012, 0x00200013, 0x00201206, 0x00201208, 0x00201209, 0x00280008,
-                0x00280034);
-        vr("LO", 0x00080070, 0x00080080, 0x00080104, 0x00081030, 0x0008103E, 0x00081040, 0x00081090, 0x00100020,
-                0x00100021, 0x00102201, 0x00181000, 0x00181020, 0x00181030, 0x00201040, 0x00209238, 0x00209421,
-                0x00281054, 0x00281055, 0x00321033, 0x00321060, 0x00400254, 0x00400512, 0x00400551, 0x00400600);
-        vr("LT", 0x00104000, 0x00204000);
-        vr("OB", 0x00282000);
-        vr("OD", DOUBLE_FLOAT_PIXEL_DATA);
-        vr("OF", FLOAT_PIXEL_DATA);
-        vr("OV", EXTENDED_OFFSET_TABLE, EXTENDED_OFFSET_TABLE_LENGTHS);
-        vr("OW", PIXEL_DATA); // PS3.5 A.1: Pixel Data is OW in Implicit VR
-        vr("PN", 0x00080090, 0x00081050, 0x00081060, 0x00081070, 0x00100010, 0x00321032, 0x0040A123);
-        vr("SH", 0x00080050, 0x00080100, 0x00080102, 0x00080103, 0x00080201, 0x00081010, 0x00102160, 0x00200010,
-                0x00209056, 0x00400253, 0x00401001, 0x00480106);
-        vr("SL", 0x0048021E, 0x0048021F);
-        vr("SQ", 0x00080051, 0x00081032, 0x00081110, 0x00081111, 0x00081115, 0x00081140, 0x0008114A, 0x00081199,
-                0x00082112, 0x00089124, 0x00089215, 0x00101002, 0x00102202, 0x00209111, 0x00209113, 0x00209116,
-                0x00209221, 0x00209222, 0x00220016, 0x00220017, 0x00220018, 0x00220019, 0x00289110, 0x00289132,
-                0x00289145, 0x00321064, 0x00400275, 0x00400513, 0x00400518, 0x00400555, 0x00400560, 0x00400562,
-                0x00400610, 0x00400612, 0x00400620, 0x0040071A, 0x004008EA, 0x0040A043, 0x0040A168, 0x0040A300,
-                0x0040A730, 0x00480008, 0x00480100, 0x00480105, 0x00480108, 0x00480110, 0x00480120, 0x00480200,
-                0x00480207, 0x0048021A, 0x00880200, 0x04000561, 0x52009229, 0x52009230);
-        vr("ST", 0x00080081, 0x00082111, 0x00480107);
-        vr("TM", 0x00080013, 0x00080030, 0x00080031, 0x00080032, 0x00080033, 0x00100032, 0x00400245, 0x0040A122);
-        vr("UC", 0x00080119);
-        vr("UI", 0x00080014, 0x00080016, 0x00080018, 0x00080062, 0x00081150, 0x00081155, 0x00083002, 0x00089123,
-                0x0020000D, 0x0020000E, 0x00200052, 0x00200200, 0x00209161, 0x00209164, 0x00400554, 0x0040A124);
-        vr("UL", 0x00209057, 0x00209128, 0x00209157, 0x00209228, 0x00480006, 0x00480007, 0x00480302, 0x00480303);
-        vr("UR", 0x00080120, 0x00081190, 0x00287FE0);
-        vr("US", 0x00209156, 0x00209162, 0x00209163, 0x00220001, 0x00220002, 0x00220003, 0x00220004, 0x00280002,
-                0x00280006, 0x00280010, 0x00280011, 0x00280100, 0x00280101, 0x00280102, 0x00280103, 0x00480013,
-                0x00480015, 0x00480201, 0x00480202);
-        vr("UT", 0x00400602, 0x0040A160);
-    }
-
-    /**
-     * The VR of an attribute in Implicit VR: from the dictionary; LO for Private Creator elements (PS3.5 7.8.1);
-     * UL for Group Length (PS3.5 7.2); UN for everything else, which then goes out as InlineBinary.
-     */
-    static String implicitVr(int tag) {
-        String vr = DICTIONARY.get(tag);
-        if (vr != null) {
-            return vr;
-        }
-        int element = tag & 0xFFFF;
-        if (element == 0) {
-            return "UL";
-        }
-        if ((tag >>> 16 & 1) == 1 && element >= 0x0010 && element <= 0x00FF) {
-            return "LO";
-        }
-        return "UN";
     }
 }

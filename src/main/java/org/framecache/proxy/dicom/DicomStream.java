@@ -17,11 +17,6 @@ import java.util.Set;
 final class DicomStream {
     /** A value length of 0xFFFFFFFF (PS3.5 7.1.1). */
     static final long UNDEFINED_LENGTH = -1;
-    static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
-    static final String DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1.99";
-    static final String EXPLICIT_VR_BIG_ENDIAN = "1.2.840.10008.1.2.2";
-    static final String JPIP_REFERENCED_DEFLATE = "1.2.840.10008.1.2.4.95";
-    private static final int TRANSFER_SYNTAX_UID = 0x00020010;
     private static final int MAX_UID = 1024;
     /** PS3.5 Table 6.2-1, each VR once, so that VRs can be compared with == where it matters. */
     private static final Map<Integer, String> VRS = new HashMap<>();
@@ -223,7 +218,7 @@ final class DicomStream {
             if (h.length() == UNDEFINED_LENGTH) {
                 throw new DicomFormatException("undefined length in file meta information " + tagString(h.tag()));
             }
-            if (h.tag() == TRANSFER_SYNTAX_UID) {
+            if (h.tag() == Tag.TransferSyntaxUID) {
                 if (h.length() > MAX_UID) {
                     throw new DicomFormatException("invalid Transfer Syntax UID length " + h.length());
                 }
@@ -236,7 +231,8 @@ final class DicomStream {
             throw new DicomFormatException("no Transfer Syntax UID in file meta information");
         }
         switch (transferSyntaxUid) {
-            case DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, EXPLICIT_VR_BIG_ENDIAN, JPIP_REFERENCED_DEFLATE ->
+            case TransferSyntaxes.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntaxes.EXPLICIT_VR_BIG_ENDIAN,
+                    TransferSyntaxes.JPIP_REFERENCED_DEFLATE ->
                     throw new DicomFormatException("unsupported transfer syntax " + transferSyntaxUid);
             default -> {
                 return transferSyntaxUid;

@@ -1,6 +1,7 @@
 package org.framecache.proxy.dicom;
 
-import static org.framecache.proxy.dicom.DicomStream.IMPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
+import static org.framecache.proxy.dicom.TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN;
 import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
 import static org.framecache.proxy.dicom.DicomStream.length;
 import static org.framecache.proxy.dicom.DicomStream.tagString;
@@ -35,25 +36,6 @@ import org.framecache.proxy.dicom.DicomStream.Header;
  * </ol>
  */
 public final class Part10FrameReader {
-
-    static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
-
-    private static final int ITEM = 0xFFFEE000;
-    private static final int ITEM_DELIMITATION = 0xFFFEE00D;
-    private static final int SEQUENCE_DELIMITATION = 0xFFFEE0DD;
-
-    private static final int SOP_INSTANCE_UID = 0x00080018;
-    private static final int STUDY_INSTANCE_UID = 0x0020000D;
-    private static final int SERIES_INSTANCE_UID = 0x0020000E;
-    private static final int SAMPLES_PER_PIXEL = 0x00280002;
-    private static final int NUMBER_OF_FRAMES = 0x00280008;
-    private static final int ROWS = 0x00280010;
-    private static final int COLUMNS = 0x00280011;
-    private static final int BITS_ALLOCATED = 0x00280100;
-    private static final int EXTENDED_OFFSET_TABLE = 0x7FE00001;
-    private static final int EXTENDED_OFFSET_TABLE_LENGTHS = 0x7FE00002;
-    private static final int PIXEL_DATA = 0x7FE00010;
-
     /** Largest frame this reader hands out: the usual JVM array size limit. */
     static final int MAX_FRAME_BYTES = Integer.MAX_VALUE - 8;
     /** Longest value of an interpreted attribute (UIDs are at most 64 bytes, IS 12). */
@@ -149,17 +131,17 @@ public final class Part10FrameReader {
         while (!in.atEnd()) {
             Header h = readHeader(!implicitVr);
             switch (h.tag()) {
-                case SOP_INSTANCE_UID -> sopInstanceUid = readText(h, "SOP Instance UID");
-                case STUDY_INSTANCE_UID -> studyInstanceUid = readText(h, "Study Instance UID");
-                case SERIES_INSTANCE_UID -> seriesInstanceUid = readText(h, "Series Instance UID");
-                case SAMPLES_PER_PIXEL -> samplesPerPixel = readUnsignedShort(h, "SamplesPerPixel");
-                case NUMBER_OF_FRAMES -> numberOfFrames = readNumberOfFrames(h);
-                case ROWS -> rows = readUnsignedShort(h, "Rows");
-                case COLUMNS -> columns = readUnsignedShort(h, "Columns");
-                case BITS_ALLOCATED -> bitsAllocated = readUnsignedShort(h, "BitsAllocated");
-                case EXTENDED_OFFSET_TABLE -> extendedOffsets = readVeryLongs(h, "Extended Offset Table");
-                case EXTENDED_OFFSET_TABLE_LENGTHS -> extendedLengths = readVeryLongs(h, "Extended Offset Table Lengths");
-                case PIXEL_DATA -> readPixelData(h);
+                case Tag.SOPInstanceUID -> sopInstanceUid = readText(h, "SOP Instance UID");
+                case Tag.StudyInstanceUID -> studyInstanceUid = readText(h, "Study Instance UID");
+                case Tag.SeriesInstanceUID -> seriesInstanceUid = readText(h, "Series Instance UID");
+                case Tag.SamplesPerPixel -> samplesPerPixel = readUnsignedShort(h, "SamplesPerPixel");
+                case Tag.NumberOfFrames -> numberOfFrames = readNumberOfFrames(h);
+                case Tag.Rows -> rows = readUnsignedShort(h, "Rows");
+                case Tag.Columns -> columns = readUnsignedShort(h, "Columns");
+                case Tag.BitsAllocated -> bitsAllocated = readUnsignedShort(h, "BitsAllocated");
+                case Tag.ExtendedOffsetTable -> extendedOffsets = readVeryLongs(h, "Extended Offset Table");
+                case Tag.ExtendedOffsetTableLengths -> extendedLengths = readVeryLongs(h, "Extended Offset Table Lengths");
+                case Tag.PixelData -> readPixelData(h);
                 default -> {
                     if (h.tag() >>> 16 == 0xFFFE) {
                         throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in the data set");
@@ -200,10 +182,10 @@ public final class Part10FrameReader {
         while (true) {
             int tag = readTag("sequence");
             long length = length(in.readInt32("sequence"));
-            if (tag == SEQUENCE_DELIMITATION) {
+            if (tag == Tag.SequenceDelimitationItem) {
                 return;
             }
-            if (tag != ITEM) {
+            if (tag != Tag.Item) {
                 throw new DicomFormatException("unexpected " + tagString(tag) + " in a sequence");
             }
             if (length == UNDEFINED_LENGTH) {
@@ -218,7 +200,7 @@ public final class Part10FrameReader {
     private void skipItem(boolean implicit, int depth) throws IOException {
         while (true) {
             Header h = readHeader(!implicit);
-            if (h.tag() == ITEM_DELIMITATION) {
+            if (h.tag() == Tag.ItemDelimitationItem) {
                 return;
             }
             if (h.tag() >>> 16 == 0xFFFE) {
@@ -349,7 +331,7 @@ public final class Part10FrameReader {
     private int readEncapsulatedPixelData() throws IOException {
         int tag = readTag("Basic Offset Table");
         long botLength = length(in.readInt32("Basic Offset Table"));
-        if (tag != ITEM) {
+        if (tag != Tag.Item) {
             throw new DicomFormatException("encapsulated Pixel Data lacks its Basic Offset Table item");
         }
         if (botLength == UNDEFINED_LENGTH || botLength % 4 != 0) {
@@ -395,10 +377,10 @@ public final class Part10FrameReader {
             long itemOffset = in.position() - firstFragment;
             tag = readTag("encapsulated Pixel Data");
             long length = length(in.readInt32("encapsulated Pixel Data"));
-            if (tag == SEQUENCE_DELIMITATION) {
+            if (tag == Tag.SequenceDelimitationItem) {
                 break;
             }
-            if (tag != ITEM) {
+            if (tag != Tag.Item) {
                 throw new DicomFormatException("unexpected " + tagString(tag) + " in encapsulated Pixel Data");
             }
             if (length == UNDEFINED_LENGTH) {
@@ -507,7 +489,7 @@ public final class Part10FrameReader {
      * to A.4.3, A.4.8 to A.4.10); null for every other syntax.
      */
     static byte[][] frameStartMarkers(String transferSyntaxUid) {
-        String prefix = "1.2.840.10008.1.2.4.";
+        String prefix = TransferSyntaxes.JPEG_FAMILY_ROOT;
         if (!transferSyntaxUid.startsWith(prefix)) {
             return null;
         }

@@ -50,7 +50,8 @@ public final class InstancePrefetcher {
     private static final String MARKER = "prefetchMarker";
     /** A batch is written once it holds this many bytes, whatever batch-frames says (3 MB native frames × 64). */
     static final int BATCH_BYTES = 8 << 20;
-    private static final Set<String> NATIVE_SYNTAXES = Set.of("1.2.840.10008.1.2", "1.2.840.10008.1.2.1");
+    private static final Set<String> NATIVE_SYNTAXES = Set.of(TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN,
+            TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
 
     private final FrameCache cache;
     private final InstanceAccess access;

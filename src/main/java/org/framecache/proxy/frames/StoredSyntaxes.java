@@ -77,8 +77,8 @@ public final class StoredSyntaxes {
 
     /** The stored syntaxes a client's wish could be made from, for {@link #mustProbe}. */
     private static final List<String> TRANSCODING_SOURCES = List.of(TransferSyntaxes.JPEG_BASELINE,
-            "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91", "1.2.840.10008.1.2.4.111",
-            "1.2.840.10008.1.2.4.201", "1.2.840.10008.1.2.4.202", "1.2.840.10008.1.2.4.203",
+            TransferSyntaxes.JPEG_2000_LOSSLESS, TransferSyntaxes.JPEG_2000, TransferSyntaxes.JPEG_XL_JPEG_RECOMPRESSION,
+            TransferSyntaxes.HTJ2K_LOSSLESS, TransferSyntaxes.HTJ2K_LOSSLESS_RPCL, TransferSyntaxes.HTJ2K,
             TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
 
     /**

@@ -13,6 +13,8 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
+import org.framecache.proxy.dicom.TransferSyntaxes;
+
 /**
  * Baseline and extended (8-bit) JPEG frames (.4.50, .4.51) with the JDK's own JPEG reader (libjpeg 6b inside).
  * The reader gives the raw decoded components ({@code readRaster}: upsampled, not colour-converted); whether three
@@ -21,12 +23,9 @@ import javax.imageio.stream.ImageInputStream;
  * extended JPEG has no JDK decoder and is refused.
  */
 public final class JdkJpegDecoder implements FrameDecoder {
-    static final String JPEG_BASELINE = "1.2.840.10008.1.2.4.50";
-    static final String JPEG_EXTENDED = "1.2.840.10008.1.2.4.51";
-
     @Override
     public Set<String> transferSyntaxes() {
-        return Set.of(JPEG_BASELINE, JPEG_EXTENDED);
+        return Set.of(TransferSyntaxes.JPEG_BASELINE, TransferSyntaxes.JPEG_EXTENDED);
     }
 
     @Override

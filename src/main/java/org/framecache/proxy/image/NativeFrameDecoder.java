@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 
+import org.framecache.proxy.dicom.TransferSyntaxes;
+
 /**
  * Native (uncompressed) frames of Explicit and Implicit VR Little Endian (.1.2.1, .1.2), whose frame bytes are the
  * same: 8-bit RGB (Planar Configuration 0 or 1), 8-bit YBR_FULL (converted as JFIF does), and 8- or 16-bit
@@ -14,12 +16,9 @@ import java.util.Set;
  * inverted after scaling.
  */
 public final class NativeFrameDecoder implements FrameDecoder {
-    static final String EXPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2.1";
-    static final String IMPLICIT_VR_LITTLE_ENDIAN = "1.2.840.10008.1.2";
-
     @Override
     public Set<String> transferSyntaxes() {
-        return Set.of(EXPLICIT_VR_LITTLE_ENDIAN, IMPLICIT_VR_LITTLE_ENDIAN);
+        return Set.of(TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN);
     }
 
     @Override

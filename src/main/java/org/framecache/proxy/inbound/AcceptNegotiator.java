@@ -242,6 +242,11 @@ public final class AcceptNegotiator {
         return groups;
     }
 
+    /** Whether a media range refuses what it names: a q-value of 0 in any spelling (RFC 9110 §12.4.2). */
+    public static boolean refuses(MediaType range) {
+        return quality(range) == 0;
+    }
+
     private static double quality(MediaType range) {
         String q = range.parameter("q");
         if (q == null) {

@@ -16,9 +16,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.framecache.proxy.dicom.Tag;
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.http.MediaType;
 import org.framecache.proxy.http.ProxyException;
+import org.framecache.proxy.inbound.AcceptNegotiator;
 import org.framecache.proxy.outbound.MultipartResponseWriter;
 
 /**
@@ -29,6 +31,8 @@ import org.framecache.proxy.outbound.MultipartResponseWriter;
  * {@code study}, {@code series}, {@code instance}, {@code frames}.
  */
 public final class LocalRetrieve {
+    /** JPEG and PNG: what {@link FrameRenderer} writes. */
+    private static final AcceptNegotiator RENDERED = new AcceptNegotiator();
     static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_FRAMES = 10_000;
 
@@ -171,7 +175,7 @@ public final class LocalRetrieve {
 
     /** Native pixel data has the same bytes in both little endian syntaxes: label it with the explicit one. */
     static String servedSyntax(String stored) {
-        return "1.2.840.10008.1.2".equals(stored) ? TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN : stored;
+        return TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN.equals(stored) ? TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN : stored;
     }
 
     /**
@@ -191,7 +195,7 @@ public final class LocalRetrieve {
             throw ProxyException.badRequest("malformed Accept header: " + e.getMessage());
         }
         for (MediaType range : ranges) {
-            if ("0".equals(range.parameter("q"))) {
+            if (AcceptNegotiator.refuses(range)) {
                 continue;
             }
             String e = range.essence();
@@ -223,7 +227,7 @@ public final class LocalRetrieve {
         try {
             for (MediaType range : MediaType.parseList(accept)) {
                 String e = range.essence();
-                if (!"0".equals(range.parameter("q")) && (e.equals("*/*") || e.equals("application/*")
+                if (!AcceptNegotiator.refuses(range) && (e.equals("*/*") || e.equals("application/*")
                         || e.equals("application/dicom+json") || e.equals("application/json"))) {
                     return true;
                 }
@@ -234,30 +238,9 @@ public final class LocalRetrieve {
         return false;
     }
 
+    /** JPEG (the default) or PNG, as the routes negotiate it (what the folder store renders). */
     private static String renderedType(String accept) {
-        if (accept == null || accept.isBlank()) {
-            return FrameRenderer.JPEG;
-        }
-        try {
-            for (MediaType range : MediaType.parseList(accept)) {
-                if ("0".equals(range.parameter("q"))) {
-                    continue;
-                }
-                switch (range.essence()) {
-                    case "*/*", "image/*", FrameRenderer.JPEG -> {
-                        return FrameRenderer.JPEG;
-                    }
-                    case FrameRenderer.PNG -> {
-                        return FrameRenderer.PNG;
-                    }
-                    default -> {
-                    }
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw ProxyException.badRequest("malformed Accept header: " + e.getMessage());
-        }
-        throw ProxyException.notAcceptable("rendered frames are offered as image/jpeg or image/png");
+        return RENDERED.renderedType(accept);
     }
 
     private static int quality(String value) {
@@ -293,7 +276,8 @@ public final class LocalRetrieve {
         JsonNode m = instance.metadata();
         return new FrameRenderer.Pixels(instance.summary().transferSyntaxUid(), instance.summary().rows(),
                 instance.summary().columns(), instance.summary().samplesPerPixel(), instance.summary().bitsAllocated(),
-                firstInt(m, "00280101"), firstText(m, "00280004"), firstInt(m, "00280006"), firstInt(m, "00280103") == 1);
+                firstInt(m, Tag.key(Tag.BitsStored)), firstText(m, Tag.key(Tag.PhotometricInterpretation)),
+                firstInt(m, Tag.key(Tag.PlanarConfiguration)), firstInt(m, Tag.key(Tag.PixelRepresentation)) == 1);
     }
 
     static String firstText(JsonNode metadata, String tag) {

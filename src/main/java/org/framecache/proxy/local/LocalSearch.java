@@ -1,5 +1,8 @@
 package org.framecache.proxy.local;
 
+import static org.framecache.proxy.dicom.Tag.key;
+import static org.framecache.proxy.dicom.Tag.keys;
+
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.framecache.proxy.dicom.Tag;
 import org.framecache.proxy.http.ProxyException;
 
 /**
@@ -30,24 +34,30 @@ public final class LocalSearch {
 
     /** Keywords a query may use instead of tags. */
     private static final Map<String, String> KEYWORDS = Map.ofEntries(
-            Map.entry("StudyInstanceUID", "0020000D"), Map.entry("SeriesInstanceUID", "0020000E"),
-            Map.entry("SOPInstanceUID", "00080018"), Map.entry("SOPClassUID", "00080016"),
-            Map.entry("Modality", "00080060"), Map.entry("ModalitiesInStudy", "00080061"),
-            Map.entry("PatientID", "00100020"), Map.entry("PatientName", "00100010"),
-            Map.entry("AccessionNumber", "00080050"), Map.entry("StudyDate", "00080020"),
-            Map.entry("StudyTime", "00080030"), Map.entry("StudyID", "00200010"),
-            Map.entry("StudyDescription", "00081030"), Map.entry("SeriesDescription", "0008103E"),
-            Map.entry("SeriesNumber", "00200011"), Map.entry("InstanceNumber", "00200013"),
-            Map.entry("ReferringPhysicianName", "00080090"), Map.entry("PatientBirthDate", "00100030"),
-            Map.entry("PatientSex", "00100040"), Map.entry("NumberOfFrames", "00280008"),
-            Map.entry("Rows", "00280010"), Map.entry("Columns", "00280011"));
+            Map.entry("StudyInstanceUID", key(Tag.StudyInstanceUID)),
+            Map.entry("SeriesInstanceUID", key(Tag.SeriesInstanceUID)),
+            Map.entry("SOPInstanceUID", key(Tag.SOPInstanceUID)), Map.entry("SOPClassUID", key(Tag.SOPClassUID)),
+            Map.entry("Modality", key(Tag.Modality)), Map.entry("ModalitiesInStudy", key(Tag.ModalitiesInStudy)),
+            Map.entry("PatientID", key(Tag.PatientID)), Map.entry("PatientName", key(Tag.PatientName)),
+            Map.entry("AccessionNumber", key(Tag.AccessionNumber)), Map.entry("StudyDate", key(Tag.StudyDate)),
+            Map.entry("StudyTime", key(Tag.StudyTime)), Map.entry("StudyID", key(Tag.StudyID)),
+            Map.entry("StudyDescription", key(Tag.StudyDescription)),
+            Map.entry("SeriesDescription", key(Tag.SeriesDescription)),
+            Map.entry("SeriesNumber", key(Tag.SeriesNumber)), Map.entry("InstanceNumber", key(Tag.InstanceNumber)),
+            Map.entry("ReferringPhysicianName", key(Tag.ReferringPhysicianName)),
+            Map.entry("PatientBirthDate", key(Tag.PatientBirthDate)), Map.entry("PatientSex", key(Tag.PatientSex)),
+            Map.entry("NumberOfFrames", key(Tag.NumberOfFrames)), Map.entry("Rows", key(Tag.Rows)),
+            Map.entry("Columns", key(Tag.Columns)));
 
-    private static final List<String> STUDY_ATTRIBUTES = List.of("00080005", "00080020", "00080030", "00080050",
-            "00080090", "00081030", "00100010", "00100020", "00100030", "00100040", "0020000D", "00200010");
-    private static final List<String> SERIES_ATTRIBUTES = List.of("00080005", "00080060", "0008103E", "0020000E",
-            "00200011", "00400244", "00400245");
-    private static final List<String> INSTANCE_ATTRIBUTES = List.of("00080005", "00080016", "00080018", "00200013",
-            "00280008", "00280010", "00280011", "00280100", "0020000D", "0020000E");
+    private static final List<String> STUDY_ATTRIBUTES = keys(Tag.SpecificCharacterSet, Tag.StudyDate, Tag.StudyTime,
+            Tag.AccessionNumber, Tag.ReferringPhysicianName, Tag.StudyDescription, Tag.PatientName, Tag.PatientID,
+            Tag.PatientBirthDate, Tag.PatientSex, Tag.StudyInstanceUID, Tag.StudyID);
+    private static final List<String> SERIES_ATTRIBUTES = keys(Tag.SpecificCharacterSet, Tag.Modality,
+            Tag.SeriesDescription, Tag.SeriesInstanceUID, Tag.SeriesNumber, Tag.PerformedProcedureStepStartDate,
+            Tag.PerformedProcedureStepStartTime);
+    private static final List<String> INSTANCE_ATTRIBUTES = keys(Tag.SpecificCharacterSet, Tag.SOPClassUID,
+            Tag.SOPInstanceUID, Tag.InstanceNumber, Tag.NumberOfFrames, Tag.Rows, Tag.Columns, Tag.BitsAllocated,
+            Tag.StudyInstanceUID, Tag.SeriesInstanceUID);
     private static final Pattern TAG = Pattern.compile("[0-9A-Fa-f]{8}");
     private static final int MAX_LIMIT = 100_000;
 
@@ -78,10 +88,10 @@ public final class LocalSearch {
         String study = exchange.getIn().getHeader("study", String.class);
         String series = exchange.getIn().getHeader("series", String.class);
         if (study != null) {
-            query.filters.put("0020000D", study);
+            query.filters.put(key(Tag.StudyInstanceUID), study);
         }
         if (series != null) {
-            query.filters.put("0020000E", series);
+            query.filters.put(key(Tag.SeriesInstanceUID), series);
         }
         ArrayNode results = LocalRetrieve.JSON.createArrayNode();
         int skipped = 0;
@@ -113,14 +123,14 @@ public final class LocalSearch {
             Set<String> modalities = new TreeSet<>();
             for (var series : study.getValue().values()) {
                 ofStudy.addAll(series.values());
-                series.values().forEach(i -> addText(modalities, i.metadata(), "00080060"));
+                series.values().forEach(i -> addText(modalities, i.metadata(), key(Tag.Modality)));
             }
             DicomFolder.Instance first = ofStudy.get(0);
             if (level == Level.STUDY) {
                 ObjectNode result = pick(first.metadata(), STUDY_ATTRIBUTES, includeAll);
-                result.set("00080061", strings("CS", modalities));
-                result.set("00201206", number(study.getValue().size()));
-                result.set("00201208", number(ofStudy.size()));
+                result.set(key(Tag.ModalitiesInStudy), strings("CS", modalities));
+                result.set(key(Tag.NumberOfStudyRelatedSeries), number(study.getValue().size()));
+                result.set(key(Tag.NumberOfStudyRelatedInstances), number(ofStudy.size()));
                 results.add(result);
                 continue;
             }
@@ -129,7 +139,7 @@ public final class LocalSearch {
                 if (level == Level.SERIES) {
                     ObjectNode result = pick(ofSeries.get(0).metadata(), STUDY_ATTRIBUTES, false);
                     result.setAll(pick(ofSeries.get(0).metadata(), SERIES_ATTRIBUTES, includeAll));
-                    result.set("00201209", number(ofSeries.size()));
+                    result.set(key(Tag.NumberOfSeriesRelatedInstances), number(ofSeries.size()));
                     results.add(result);
                     continue;
                 }

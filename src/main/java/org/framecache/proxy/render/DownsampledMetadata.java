@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
+import org.framecache.proxy.dicom.Tag;
 import org.framecache.proxy.http.ProxyException;
 import org.framecache.proxy.inbound.RenderQuery;
 import org.framecache.proxy.inbound.VirtualLevel;
@@ -80,25 +81,29 @@ public final class DownsampledMetadata {
         exchange.getMessage().removeHeader("Content-Length");
     }
 
+    /** Shared Functional Groups → Pixel Measures → Pixel Spacing (PS3.3 C.7.6.16.2.1). */
+    private static final String PIXEL_SPACING = "/" + Tag.key(Tag.SharedFunctionalGroupsSequence) + "/Value/0/"
+            + Tag.key(Tag.PixelMeasuresSequence) + "/Value/0/" + Tag.key(Tag.PixelSpacing) + "/Value";
+
     static void rewrite(ObjectNode dataset, int factor) {
-        if (!"TILED_FULL".equals(first(dataset, "00209311"))) {
+        if (!"TILED_FULL".equals(first(dataset, Tag.DimensionOrganizationType))) {
             return;
         }
-        String columns = first(dataset, "00280011");
-        String rows = first(dataset, "00280010");
-        String totalColumns = first(dataset, "00480006");
-        String totalRows = first(dataset, "00480007");
+        String columns = first(dataset, Tag.Columns);
+        String rows = first(dataset, Tag.Rows);
+        String totalColumns = first(dataset, Tag.TotalPixelMatrixColumns);
+        String totalRows = first(dataset, Tag.TotalPixelMatrixRows);
         if (columns == null || rows == null || totalColumns == null || totalRows == null) {
             return;
         }
         VirtualLevel level = new VirtualLevel(factor, Integer.parseInt(columns), Integer.parseInt(rows),
                 Long.parseLong(totalColumns), Long.parseLong(totalRows));
-        set(dataset, "00480006", level.columns());
-        set(dataset, "00480007", level.rows());
-        set(dataset, "00280011", level.frameColumns());
-        set(dataset, "00280010", level.frameRows());
-        set(dataset, "00280008", level.frameCount());
-        JsonNode measures = dataset.at("/52009229/Value/0/00289110/Value/0/00280030/Value");
+        set(dataset, Tag.TotalPixelMatrixColumns, level.columns());
+        set(dataset, Tag.TotalPixelMatrixRows, level.rows());
+        set(dataset, Tag.Columns, level.frameColumns());
+        set(dataset, Tag.Rows, level.frameRows());
+        set(dataset, Tag.NumberOfFrames, level.frameCount());
+        JsonNode measures = dataset.at(PIXEL_SPACING);
         if (measures instanceof ArrayNode spacing) {
             for (int i = 0; i < spacing.size(); i++) {
                 double scaled = Double.parseDouble(spacing.get(i).asText()) * factor;
@@ -120,14 +125,14 @@ public final class DownsampledMetadata {
         return String.format(java.util.Locale.ROOT, "%.10g", value).strip();
     }
 
-    private static String first(ObjectNode dataset, String tag) {
-        JsonNode value = dataset.path(tag).path("Value").path(0);
+    private static String first(ObjectNode dataset, int tag) {
+        JsonNode value = dataset.path(Tag.key(tag)).path("Value").path(0);
         return value.isMissingNode() || value.isNull() ? null : value.asText();
     }
 
     /** Replaces the attribute's first value, keeping how the store wrote it (number or string). */
-    private static void set(ObjectNode dataset, String tag, long value) {
-        JsonNode values = dataset.path(tag).path("Value");
+    private static void set(ObjectNode dataset, int tag, long value) {
+        JsonNode values = dataset.path(Tag.key(tag)).path("Value");
         if (values instanceof ArrayNode array && !array.isEmpty()) {
             array.set(0, array.get(0).isTextual() ? JSON.getNodeFactory().textNode(Long.toString(value))
                     : JSON.getNodeFactory().numberNode(value));

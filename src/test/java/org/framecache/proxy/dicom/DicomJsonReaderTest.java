@@ -446,7 +446,7 @@ class DicomJsonReaderTest {
         ObjectNode withUri = DicomJsonReader.read(new FenceInputStream(file, upToPixelValue.length), PREFIX);
         ObjectNode withoutUri = DicomJsonReader.read(new FenceInputStream(file, upToPixelValue.length), null);
 
-        String key = DicomJsonReader.key(pixelTag);
+        String key = Tag.key(pixelTag);
         assertJson("{\"vr\": \"" + jsonVr + "\", \"BulkDataURI\": \"" + PREFIX + key + "\"}", withUri.get(key));
         assertFalse(withoutUri.has(key));
         assertEquals(withUri.size() - 1, withoutUri.size());

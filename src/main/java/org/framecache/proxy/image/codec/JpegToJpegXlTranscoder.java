@@ -3,6 +3,7 @@ package org.framecache.proxy.image.codec;
 import java.io.IOException;
 import java.util.Optional;
 
+import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.image.FrameTranscoder;
 
 /**
@@ -15,12 +16,12 @@ public final class JpegToJpegXlTranscoder implements FrameTranscoder {
 
     @Override
     public String from() {
-        return "1.2.840.10008.1.2.4.50";
+        return TransferSyntaxes.JPEG_BASELINE;
     }
 
     @Override
     public String to() {
-        return "1.2.840.10008.1.2.4.111";
+        return TransferSyntaxes.JPEG_XL_JPEG_RECOMPRESSION;
     }
 
     @Override

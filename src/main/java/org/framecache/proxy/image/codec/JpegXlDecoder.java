@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.Optional;
 import java.util.Set;
 
+import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.image.FrameDecoder;
 import org.framecache.proxy.image.PixelFormat;
 
@@ -14,8 +15,8 @@ import org.framecache.proxy.image.PixelFormat;
  * to 8 bits with rounding and a recompressed JPEG's YCbCr to RGB. MONOCHROME1 is inverted for display.
  */
 public final class JpegXlDecoder implements FrameDecoder {
-    private static final Set<String> SYNTAXES = Set.of("1.2.840.10008.1.2.4.110", "1.2.840.10008.1.2.4.111",
-            "1.2.840.10008.1.2.4.112");
+    private static final Set<String> SYNTAXES = Set.of(TransferSyntaxes.JPEG_XL_LOSSLESS,
+            TransferSyntaxes.JPEG_XL_JPEG_RECOMPRESSION, TransferSyntaxes.JPEG_XL);
 
     @Override
     public Set<String> transferSyntaxes() {
