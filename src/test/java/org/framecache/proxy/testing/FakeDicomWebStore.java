@@ -61,6 +61,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final AtomicInteger renderedCalls = new AtomicInteger();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
+    private volatile java.util.concurrent.CountDownLatch framesGate = new java.util.concurrent.CountDownLatch(0);
     private volatile boolean closed;
     private volatile java.util.function.Function<String, Answer> framesByPath;
     private volatile java.util.function.Function<String, Answer> metadataByPath;
@@ -129,6 +130,18 @@ public final class FakeDicomWebStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Frames answers wait until {@link #releaseFrames()} (a minute at most): a test lets requests pile up behind one
+     * upstream call, so that they overlap for certain rather than by timing.
+     */
+    public void holdFrames() {
+        framesGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releaseFrames() {
+        framesGate.countDown();
+    }
+
     public int renderedCalls() {
         return renderedCalls.get();
     }
@@ -176,6 +189,11 @@ public final class FakeDicomWebStore implements AutoCloseable {
             }
             java.util.function.Function<String, Answer> byPath = framesByPath;
             answer = byPath != null ? byPath.apply(path) : frames;
+            try {
+                framesGate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             pause();
         }
         if (answer.contentType() != null) {
@@ -224,6 +242,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        framesGate.countDown();
         server.stop(0);
     }
 }
