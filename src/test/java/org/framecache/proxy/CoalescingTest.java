@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.framecache.proxy.access.InstanceAccess;
 import org.framecache.proxy.frames.InFlightFrames;
 import org.framecache.proxy.testing.Await;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
@@ -86,17 +87,31 @@ class CoalescingTest extends FakeStoreTestSupport {
     void concurrentRequestsWithoutAnAccessDecisionAskTheStoreOnce() {
         byte[] frame = "access-once".getBytes(StandardCharsets.US_ASCII);
         store.answerFrames(Answer.of(200, "multipart/related; boundary=b3", multipart("b3", true, new Part(JPEG_PART, frame))));
-        store.delay(300);
         String instance = "1.2.3.4.300";
+        InstanceAccess access = context.getRegistry().lookupByNameAndType("instanceAccess", InstanceAccess.class);
+        long awaitedBefore = access.getAwaited();
+        long rememberedBefore = access.getRemembered();
+        List<HttpResponse<byte[]>> responses;
+        // the store holds its metadata answer until all 32 are in the access check: none finds a decision made
+        store.holdMetadata();
         try {
-            for (HttpResponse<byte[]> response : concurrently(32, framesUrl("1.2.3", "1.2.3.4", instance, "2"))) {
-                assertEquals(200, response.statusCode(), new String(response.body()));
-            }
+            List<CompletableFuture<HttpResponse<byte[]>>> sent = send(32, framesUrl("1.2.3", "1.2.3.4", instance, "2"));
+            Await.until(Duration.ofSeconds(30), () -> context.getInflightRepository().size("check-instance-access") == 32,
+                    "32 requests in the access check");
+            store.releaseMetadata();
+            responses = sent.stream().map(CompletableFuture::join).toList();
         } finally {
-            store.delay(0);
+            store.releaseMetadata();
+        }
+        for (HttpResponse<byte[]> response : responses) {
+            assertEquals(200, response.statusCode(), new String(response.body()));
         }
         long metadataCalls = store.requests().stream().filter(r -> r.contains("/instances/" + instance + "/metadata")).count();
         assertEquals(1, metadataCalls, "one access check for 32 concurrent requests: " + store.requests());
+        assertEquals(31, access.getRemembered() - rememberedBefore, "the 31 others took the one decision");
+        // they were all in the access check before it was made: (nearly) all of them waited for the one asking
+        long awaited = access.getAwaited() - awaitedBefore;
+        assertTrue(awaited >= 1 && awaited <= 31, "awaited " + awaited);
     }
 
     private InFlightFrames inFlightFrames() {

@@ -62,6 +62,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
     private volatile java.util.concurrent.CountDownLatch framesGate = new java.util.concurrent.CountDownLatch(0);
+    private volatile java.util.concurrent.CountDownLatch metadataGate = new java.util.concurrent.CountDownLatch(0);
     private volatile boolean closed;
     private volatile java.util.function.Function<String, Answer> framesByPath;
     private volatile java.util.function.Function<String, Answer> metadataByPath;
@@ -142,6 +143,15 @@ public final class FakeDicomWebStore implements AutoCloseable {
         framesGate.countDown();
     }
 
+    /** As {@link #holdFrames()}, for metadata answers (the access decision). */
+    public void holdMetadata() {
+        metadataGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releaseMetadata() {
+        metadataGate.countDown();
+    }
+
     public int renderedCalls() {
         return renderedCalls.get();
     }
@@ -178,6 +188,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
         if (path.endsWith("/metadata")) {
             java.util.function.Function<String, Answer> byPath = metadataByPath;
             answer = byPath != null ? byPath.apply(path) : metadata;
+            await(metadataGate);
         } else if (path.endsWith("/rendered")) {
             renderedCalls.incrementAndGet();
             answer = rendered;
@@ -189,11 +200,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
             }
             java.util.function.Function<String, Answer> byPath = framesByPath;
             answer = byPath != null ? byPath.apply(path) : frames;
-            try {
-                framesGate.await(60, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            await(framesGate);
             pause();
         }
         if (answer.contentType() != null) {
@@ -227,6 +234,14 @@ public final class FakeDicomWebStore implements AutoCloseable {
         }
     }
 
+    private static void await(java.util.concurrent.CountDownLatch gate) {
+        try {
+            gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void pause() {
         sleep(delayMillis);
     }
@@ -243,6 +258,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
     public void close() {
         closed = true;
         framesGate.countDown();
+        metadataGate.countDown();
         server.stop(0);
     }
 }
