@@ -8,11 +8,15 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.time.Duration;
 
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
+import org.framecache.proxy.testing.Await;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.apache.camel.component.http.HttpEndpoint;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 
 /**
  * Clients that hang up in the middle of a large pass-through download must not keep the proxy's upstream
@@ -26,6 +30,14 @@ class AbortedDownloadTest extends SharedOrthancTestSupport {
         p.setProperty("camel.component.http.connections-per-route", "2");
         p.setProperty("camel.component.http.max-total-connections", "2");
         p.setProperty("camel.component.http.connection-request-timeout", "2000");
+    }
+
+    /** Upstream connections taken from the pools of every upstream endpoint and not yet given back. */
+    private int leased() {
+        return context.getEndpoints().stream().filter(HttpEndpoint.class::isInstance)
+                .map(e -> ((HttpEndpoint) e).getClientConnectionManager())
+                .filter(PoolingHttpClientConnectionManager.class::isInstance)
+                .mapToInt(m -> ((PoolingHttpClientConnectionManager) m).getTotalStats().getLeased()).sum();
     }
 
     @BeforeAll
@@ -51,7 +63,7 @@ class AbortedDownloadTest extends SharedOrthancTestSupport {
                 // hang up with megabytes still to come
             }
         }
-        Thread.sleep(500);
+        Await.until(Duration.ofSeconds(10), () -> leased() == 0, "the aborted downloads' upstream connections are given back");
         long begin = System.nanoTime();
         HttpResponse<byte[]> metadata = get("http://127.0.0.1:" + proxyPort + path + "/metadata");
         long millis = (System.nanoTime() - begin) / 1_000_000;

@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import org.framecache.proxy.access.InstanceAccess;
 import org.framecache.proxy.frames.InFlightFrames;
+import org.framecache.proxy.testing.Await;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.framecache.proxy.testing.FakeDicomWebStore;
@@ -26,36 +28,54 @@ class CoalescingTest extends FakeStoreTestSupport {
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
 
 
-    private List<HttpResponse<byte[]>> concurrently(int n, String url) {
+    private List<CompletableFuture<HttpResponse<byte[]>>> send(int n, String url) {
         List<CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             sent.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
                     .header("Accept", STORED).GET().build(), HttpResponse.BodyHandlers.ofByteArray()));
         }
-        return sent.stream().map(CompletableFuture::join).toList();
+        return sent;
+    }
+
+    private List<HttpResponse<byte[]>> concurrently(int n, String url) {
+        return send(n, url).stream().map(CompletableFuture::join).toList();
+    }
+
+    /**
+     * Sends {@code n} requests while the store holds its frames answer, and lets it answer only once one of them is
+     * fetching and {@code waiting} frame waits have joined it: the overlap is certain, not a matter of timing.
+     */
+    private List<HttpResponse<byte[]>> overlapping(int n, String url, long waiting) {
+        long coalescedBefore = inFlightFrames().getCoalesced();
+        int callsBefore = store.frameCalls();
+        store.holdFrames();
+        try {
+            List<CompletableFuture<HttpResponse<byte[]>>> sent = send(n, url);
+            Await.until(Duration.ofSeconds(30), () -> store.frameCalls() > callsBefore, "one request fetches");
+            Await.until(Duration.ofSeconds(30), () -> inFlightFrames().getCoalesced() - coalescedBefore >= waiting,
+                    waiting + " frame waits join the fetch");
+            store.releaseFrames();
+            return sent.stream().map(CompletableFuture::join).toList();
+        } finally {
+            store.releaseFrames();
+        }
     }
 
     @Test
     void sixtyFourConcurrentRequestsForOneUncachedFrameMakeOneUpstreamFrameRequest() {
         byte[] frame = "the-only-fetch".getBytes(StandardCharsets.US_ASCII);
         store.answerFrames(Answer.of(200, "multipart/related; boundary=b1", multipart("b1", true, new Part(JPEG_PART, frame))));
-        store.delay(400);
         int before = store.frameCalls();
         long coalescedBefore = inFlightFrames().getCoalesced();
-        try {
-            List<HttpResponse<byte[]>> responses = concurrently(64, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.100", "9"));
-            for (HttpResponse<byte[]> response : responses) {
-                assertEquals(200, response.statusCode(), new String(response.body()));
-                assertArrayEquals(frame, parts(response).get(0).content());
-            }
-        } finally {
-            store.delay(0);
+        List<HttpResponse<byte[]>> responses = overlapping(64, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.100", "9"), 63);
+        for (HttpResponse<byte[]> response : responses) {
+            assertEquals(200, response.statusCode(), new String(response.body()));
+            assertArrayEquals(frame, parts(response).get(0).content());
         }
         assertEquals(before + 1, store.frameCalls(), "exactly one upstream frame request");
         String metrics = scrape();
-        // the others either waited for that fetch (coalesced) or, arriving after it, hit the cache
-        long coalesced = inFlightFrames().getCoalesced() - coalescedBefore;
-        assertTrue(coalesced >= 1 && coalesced <= 63, "coalesced " + coalesced);
+        // the store answered only once all 63 others were waiting for that one fetch
+        assertEquals(63, inFlightFrames().getCoalesced() - coalescedBefore, "the 63 others waited for the one fetch");
         assertEquals(inFlightFrames().getCoalesced(), (long) metric(metrics, "dicomweb_frames_coalesced_total"));
         assertEquals(upstreamCalls().getRawFrameCalls(), (long) metric(metrics, "dicomweb_upstream_calls_total{kind=\"frames\"}"));
         assertTrue(metrics.contains("camel_exchanges_total"), "Camel's route metrics are on the same scrape");
@@ -67,17 +87,31 @@ class CoalescingTest extends FakeStoreTestSupport {
     void concurrentRequestsWithoutAnAccessDecisionAskTheStoreOnce() {
         byte[] frame = "access-once".getBytes(StandardCharsets.US_ASCII);
         store.answerFrames(Answer.of(200, "multipart/related; boundary=b3", multipart("b3", true, new Part(JPEG_PART, frame))));
-        store.delay(300);
         String instance = "1.2.3.4.300";
+        InstanceAccess access = context.getRegistry().lookupByNameAndType("instanceAccess", InstanceAccess.class);
+        long awaitedBefore = access.getAwaited();
+        long rememberedBefore = access.getRemembered();
+        List<HttpResponse<byte[]>> responses;
+        // the store holds its metadata answer until all 32 are in the access check: none finds a decision made
+        store.holdMetadata();
         try {
-            for (HttpResponse<byte[]> response : concurrently(32, framesUrl("1.2.3", "1.2.3.4", instance, "2"))) {
-                assertEquals(200, response.statusCode(), new String(response.body()));
-            }
+            List<CompletableFuture<HttpResponse<byte[]>>> sent = send(32, framesUrl("1.2.3", "1.2.3.4", instance, "2"));
+            Await.until(Duration.ofSeconds(30), () -> context.getInflightRepository().size("check-instance-access") == 32,
+                    "32 requests in the access check");
+            store.releaseMetadata();
+            responses = sent.stream().map(CompletableFuture::join).toList();
         } finally {
-            store.delay(0);
+            store.releaseMetadata();
+        }
+        for (HttpResponse<byte[]> response : responses) {
+            assertEquals(200, response.statusCode(), new String(response.body()));
         }
         long metadataCalls = store.requests().stream().filter(r -> r.contains("/instances/" + instance + "/metadata")).count();
         assertEquals(1, metadataCalls, "one access check for 32 concurrent requests: " + store.requests());
+        assertEquals(31, access.getRemembered() - rememberedBefore, "the 31 others took the one decision");
+        // they were all in the access check before it was made: (nearly) all of them waited for the one asking
+        long awaited = access.getAwaited() - awaitedBefore;
+        assertTrue(awaited >= 1 && awaited <= 31, "awaited " + awaited);
     }
 
     private InFlightFrames inFlightFrames() {
@@ -110,20 +144,22 @@ class CoalescingTest extends FakeStoreTestSupport {
         byte[] body = multipart("b2", true, new Part(JPEG_PART, "f1".getBytes()), new Part(JPEG_PART, "f2".getBytes()),
                 new Part(JPEG_PART, "f3".getBytes()));
         store.answerFrames(Answer.of(200, parts, body));
-        store.delay(500);
         int before = store.frameCalls();
+        long coalescedBefore = inFlightFrames().getCoalesced();
         List<HttpResponse<byte[]>> responses;
+        store.holdFrames();
         try {
-            String first = framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.102", "1,2,3");
-            CompletableFuture<HttpResponse<byte[]>> owner = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(first))
-                    .header("Accept", STORED).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            Thread.sleep(150); // the first request has claimed frames 1, 2 and 3
-            responses = concurrently(4, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.102", "3,1"));
+            CompletableFuture<HttpResponse<byte[]>> owner = send(1, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.102", "1,2,3")).get(0);
+            // the store has the owner's call: frames 1, 2 and 3 are claimed (claims come before the fetch)
+            Await.until(Duration.ofSeconds(30), () -> store.frameCalls() > before, "the first request fetches");
+            List<CompletableFuture<HttpResponse<byte[]>>> others = send(4, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.102", "3,1"));
+            Await.until(Duration.ofSeconds(30), () -> inFlightFrames().getCoalesced() - coalescedBefore >= 8,
+                    "4 requests wait for frames 3 and 1");
+            store.releaseFrames();
             assertEquals(200, owner.join().statusCode());
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
+            responses = others.stream().map(CompletableFuture::join).toList();
         } finally {
-            store.delay(0);
+            store.releaseFrames();
         }
         for (HttpResponse<byte[]> response : responses) {
             assertEquals(200, response.statusCode(), new String(response.body()));
@@ -136,17 +172,14 @@ class CoalescingTest extends FakeStoreTestSupport {
     @Test
     void whenTheOneFetchFailsTheWaitersAreToldAndNothingHangs() {
         store.answerFrames(Answer.of(404, null, new byte[0]));
-        store.delay(300);
-        try {
-            List<HttpResponse<byte[]>> responses = concurrently(16, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.101", "2"));
-            for (HttpResponse<byte[]> response : responses) {
-                int status = response.statusCode();
-                // the fetching request passes the store's 404 on; those who waited for it learn the fetch failed
-                assertEquals(true, status == 404 || status == 502, "status " + status);
-            }
-        } finally {
-            store.delay(0);
+        int callsBeforeFailure = store.frameCalls();
+        List<HttpResponse<byte[]>> responses = overlapping(16, framesUrl("1.2.3", "1.2.3.4", "1.2.3.4.101", "2"), 15);
+        for (HttpResponse<byte[]> response : responses) {
+            int status = response.statusCode();
+            // the fetching request passes the store's 404 on; those who waited for it learn the fetch failed
+            assertEquals(true, status == 404 || status == 502, "status " + status);
         }
+        assertEquals(1, store.frameCalls() - callsBeforeFailure, "one fetch for the 16");
         InFlightFrames inFlight = context.getRegistry().lookupByNameAndType("inFlightFrames", InFlightFrames.class);
         assertEquals(0, inFlight.inFlightCount());
     }

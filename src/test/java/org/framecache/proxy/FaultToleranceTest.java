@@ -6,30 +6,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 
+import org.framecache.proxy.testing.Await;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.RedisProcess;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 import redis.clients.jedis.Jedis;
 
 /**
  * Degrade instead of failing: redis-server killed and restarted during a run of requests, and the store stopped.
- * Uses its own Orthanc and Redis processes, since it kills them.
+ * Uses its own Orthanc and Redis processes, since it kills them. Each test has its own slide (fresh cache keys) and
+ * finds both processes running, so any one runs alone or in any order.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FaultToleranceTest extends ProxyTestSupport {
     private OrthancProcess orthanc;
     private RedisProcess redis;
     private GeneratedInstance slide;
+    private boolean orthancStopped;
 
     @Override
     protected Properties testProperties() {
@@ -38,16 +39,28 @@ class FaultToleranceTest extends ProxyTestSupport {
         Properties p = new Properties();
         p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
         p.setProperty("cache.redis-url", redis.url());
-        p.setProperty("cache.redis-retry-ms", "300");
+        p.setProperty("cache.redis-retry-ms", "100");
         p.setProperty("proxy.breaker-failures", "3");
         p.setProperty("proxy.breaker-open-ms", "1000");
         return p;
     }
 
-    @BeforeAll
+    @BeforeEach
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 8, 8, 256, false);
         orthanc.upload(slide.part10());
+    }
+
+    /** What a test stopped (or a failed test left stopped) runs again for the next one. */
+    @AfterEach
+    void runningAgain() {
+        if (orthancStopped) {
+            orthanc.restart();
+            orthancStopped = false;
+        }
+        if (!redis.isAlive()) {
+            redis.restart();
+        }
     }
 
     @AfterAll
@@ -60,6 +73,19 @@ class FaultToleranceTest extends ProxyTestSupport {
         return get(framesUrl(slide.studyUid(), slide.seriesUid(), slide.sopInstanceUid(), Integer.toString(n)), "Accept", STORED);
     }
 
+    private boolean served(int n) {
+        try {
+            return frame(n).statusCode() == 200;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void stopOrthanc() {
+        orthancStopped = true;
+        orthanc.stop();
+    }
+
     private boolean inRedis(int frame) {
         try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
             return !jedis.keys("*:{" + slide.sopInstanceUid() + "}:" + frame + ":raw:*").isEmpty();
@@ -67,7 +93,6 @@ class FaultToleranceTest extends ProxyTestSupport {
     }
 
     @Test
-    @Order(1)
     void redisKilledAndRestartedDuringRequestsFailsNoRequestAndIsUsedAgain() throws Exception {
         for (int i = 1; i <= 10; i++) {
             assertEquals(200, frame(i).statusCode());
@@ -84,19 +109,19 @@ class FaultToleranceTest extends ProxyTestSupport {
         assertEquals(200, ready.statusCode(), "degraded, not down: " + health);
         assertTrue(health.contains("frame-cache") && health.contains("degraded"), health);
         redis.restart();
-        Thread.sleep(400); // the retry pause configured above (cache.redis-retry-ms = 300)
-        for (int i = 40; i <= 45; i++) {
-            assertEquals(200, frame(i).statusCode());
-        }
-        assertTrue(inRedis(45), "frames are cached in Redis again after its restart");
+        // once the retry pause (cache.redis-retry-ms = 100) is over, a new frame is written to Redis again
+        int[] next = {31};
+        Await.until(Duration.ofSeconds(10), () -> {
+            int n = next[0]++;
+            return n <= 64 && served(n) && inRedis(n);
+        }, "a frame (of 31 to 64) cached in Redis again after its restart");
     }
 
     @Test
-    @Order(2)
     void storeStoppedCachedFramesStillServedUncachedFailFast() throws Exception {
         HttpResponse<byte[]> warm = frame(60);
         assertEquals(200, warm.statusCode());
-        orthanc.stop();
+        stopOrthanc();
         HttpResponse<byte[]> cached = frame(60);
         assertEquals(200, cached.statusCode(), "a cached frame is served while the store is down");
         assertArrayEquals(slide.frames().get(59), parts(cached).get(0).content());
@@ -111,9 +136,10 @@ class FaultToleranceTest extends ProxyTestSupport {
     }
 
     @Test
-    @Order(3)
     void aDeadStoreTripsTheBreakerWhichRecoversByItself() throws Exception {
-        // the store is still stopped (previous test): a few more failures open the circuit
+        assertEquals(200, frame(60).statusCode());
+        stopOrthanc();
+        // a few failures open the circuit
         int status = 0;
         for (int i = 62; i <= 66 && status != 503; i++) {
             status = frame(i).statusCode();
@@ -128,10 +154,10 @@ class FaultToleranceTest extends ProxyTestSupport {
         assertTrue(new String(ready.body()).contains("circuit open"), new String(ready.body()));
 
         orthanc.restart();
-        Thread.sleep(1100); // the open pause configured above
-        HttpResponse<byte[]> trial = frame(63);
-        assertEquals(200, trial.statusCode(), "the trial call closes the circuit: " + new String(trial.body()));
-        assertArrayEquals(slide.frames().get(62), parts(trial).get(0).content());
+        orthancStopped = false;
+        // refused (503) until the open pause configured above (1000 ms) is over; then the trial call closes the circuit
+        Await.until(Duration.ofSeconds(10), () -> served(63), "the circuit lets a trial call through and closes");
+        assertArrayEquals(slide.frames().get(62), parts(frame(63)).get(0).content());
         assertEquals(200, frame(64).statusCode());
     }
 }

@@ -8,6 +8,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Properties;
 import java.util.StringJoiner;
+import java.time.Duration;
 
 import org.framecache.proxy.frames.InstancePrefetcher;
 import org.framecache.proxy.multipart.BodyPart;
@@ -15,6 +16,7 @@ import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.OrthancProcess;
 import org.framecache.proxy.testing.RedisProcess;
 import org.framecache.proxy.testing.SlideGenerator;
+import org.framecache.proxy.testing.Await;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -57,9 +59,7 @@ class PrefetchTest extends ProxyTestSupport {
         long jobsBefore = prefetcher().getJobs();
         long completedBefore = prefetcher().getCompleted();
         assertEquals(200, get(base + "100", "Accept", STORED).statusCode());
-        for (int i = 0; i < 200 && prefetcher().getCompleted() == completedBefore; i++) {
-            Thread.sleep(50);
-        }
+        Await.until(Duration.ofSeconds(10), () -> prefetcher().getCompleted() > completedBefore, "the prefetch job finishes");
         assertEquals(completedBefore + 1, prefetcher().getCompleted(), "the prefetch job finished");
         assertEquals(jobsBefore + 1, prefetcher().getJobs());
 

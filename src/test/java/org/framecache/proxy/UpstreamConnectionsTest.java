@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.Await;
 import org.junit.jupiter.api.Test;
 
 /** Keep-alive connections to the store are closed by the proxy before a store like Orthanc (1 s) closes them. */
@@ -31,10 +33,7 @@ class UpstreamConnectionsTest extends FakeStoreTestSupport {
         long idleSince = System.nanoTime();
         assertTrue(available() >= 1, "the store's connection is kept for the next call");
 
-        while (available() > 0
-                && System.nanoTime() - idleSince < TimeUnit.SECONDS.toNanos(3)) {
-            Thread.sleep(20);
-        }
+        Await.until(Duration.ofSeconds(3), () -> available() == 0, "the idle connection closed");
         long idleMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - idleSince);
 
         assertEquals(0, available(), "closed after " + idleMillis + " ms");

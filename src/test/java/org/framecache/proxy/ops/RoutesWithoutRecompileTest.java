@@ -22,12 +22,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.apache.camel.main.Main;
 import org.framecache.proxy.ProxyMain;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
+import org.framecache.proxy.testing.Await;
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
@@ -185,30 +187,26 @@ class RoutesWithoutRecompileTest {
         assertEquals(Optional.empty(), before.headers().firstValue("X-Served-By"));
 
         replaceOnce(routes.resolve("frames.camel.yaml"), WRITER_STEP, WRITER_STEP + SERVED_BY_STEP);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        Optional<String> servedBy = Optional.empty();
-        while (servedBy.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(250);
+        AtomicReference<Optional<String>> servedBy = new AtomicReference<>(Optional.empty());
+        Await.until(Duration.ofSeconds(30), () -> {
             HttpResponse<byte[]> response = duringReload(framesUrl(port, "1"), STORED);
             if (response != null && response.statusCode() == 200) {
-                servedBy = response.headers().firstValue("X-Served-By");
+                servedBy.set(response.headers().firstValue("X-Served-By"));
             }
-        }
-        assertEquals(Optional.of("edited-route"), servedBy, "the running proxy took the edit without a restart");
+            return servedBy.get().isPresent();
+        }, "the running proxy took the edit without a restart");
+        assertEquals(Optional.of("edited-route"), servedBy.get(), "the running proxy took the edit without a restart");
 
         // all routes come back, in their order: the rendered endpoint is the proxy's again, not the pass-through's
         // (the reload restarts the routes in startup order just after the edited route serves, so allow it a moment;
         // a loaded machine once took over 10 s: the graceful stop of the routes waits for exchanges in flight)
         store.answerRendered(Answer.of(200, "image/jpeg", RENDERED));
-        HttpResponse<byte[]> rendered = null;
-        long orderDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        do {
-            rendered = duringReload(framesUrl(port, "1") + "/rendered", "image/jpeg");
-            if (rendered != null && rendered.headers().firstValue("Cache-Control").isPresent()) {
-                break;
-            }
-            Thread.sleep(200);
-        } while (System.nanoTime() < orderDeadline);
+        AtomicReference<HttpResponse<byte[]>> answered = new AtomicReference<>();
+        Await.until(Duration.ofSeconds(30), () -> {
+            answered.set(duringReload(framesUrl(port, "1") + "/rendered", "image/jpeg"));
+            return answered.get() != null && answered.get().headers().firstValue("Cache-Control").isPresent();
+        }, "the rendered route answers (with its Cache-Control) once the reload is over");
+        HttpResponse<byte[]> rendered = answered.get();
         assertNotNull(rendered, "the rendered route answers once the reload is over");
         assertEquals(200, rendered.statusCode(), text(rendered));
         assertEquals(Optional.of("private, max-age=3600"), rendered.headers().firstValue("Cache-Control"),
@@ -280,12 +278,16 @@ class RoutesWithoutRecompileTest {
      * A request made while the routes reload: one that arrives as its route is being stopped may get no whole answer
      * (a development-only mode), so it is given 5 s and counts as "not yet".
      */
-    private static HttpResponse<byte[]> duringReload(String url, String accept) throws InterruptedException {
+    /** The answer, or null while the proxy cannot answer (the routes are being reloaded). */
+    private static HttpResponse<byte[]> duringReload(String url, String accept) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
                     .header("Accept", accept).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException notNow) {
             return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

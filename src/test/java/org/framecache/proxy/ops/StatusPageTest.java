@@ -28,6 +28,7 @@ import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.Await;
 import org.junit.jupiter.api.Test;
 
 /** The operators' status page on the management port: numbers from the meters, recent errors, all escaped. */
@@ -51,16 +52,10 @@ class StatusPageTest extends FakeStoreTestSupport {
         assertTrue(new String(markup.body(), StandardCharsets.UTF_8).contains("<script>x</script>"),
                 "the reason carries the markup: " + new String(markup.body(), StandardCharsets.UTF_8));
 
-        HttpResponse<byte[]> response = null;
-        String page = "";
         // errors are recorded as their exchanges complete, which may be just after the client has its answer
-        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); System.nanoTime() < deadline; Thread.sleep(50)) {
-            response = get("http://127.0.0.1:" + managementPort + StatusPageSetup.PATH);
-            page = new String(response.body(), StandardCharsets.UTF_8);
-            if (page.contains("script&gt;")) {
-                break;
-            }
-        }
+        Await.until(Duration.ofSeconds(5), () -> statusPage().contains("script&gt;"), "the error on the status page");
+        HttpResponse<byte[]> response = get("http://127.0.0.1:" + managementPort + StatusPageSetup.PATH);
+        String page = new String(response.body(), StandardCharsets.UTF_8);
         assertEquals(200, response.statusCode(), page);
         assertEquals("text/html; charset=utf-8", response.headers().firstValue("Content-Type").orElse(""));
         assertEquals("50.0 %", element(page, "hit-ratio"), "1 hit of 2 frames served");
@@ -76,6 +71,14 @@ class StatusPageTest extends FakeStoreTestSupport {
         assertEquals("UP", element(page, "cache-health"));
         // the page is on the management port only, not the proxy's
         assertEquals(404, get("http://127.0.0.1:" + proxyPort + StatusPageSetup.PATH).statusCode());
+    }
+
+    private String statusPage() {
+        try {
+            return new String(get("http://127.0.0.1:" + managementPort + StatusPageSetup.PATH).body(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

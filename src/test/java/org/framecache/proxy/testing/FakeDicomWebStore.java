@@ -61,6 +61,8 @@ public final class FakeDicomWebStore implements AutoCloseable {
     private final AtomicInteger renderedCalls = new AtomicInteger();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private volatile long delayMillis;
+    private volatile java.util.concurrent.CountDownLatch framesGate = new java.util.concurrent.CountDownLatch(0);
+    private volatile java.util.concurrent.CountDownLatch metadataGate = new java.util.concurrent.CountDownLatch(0);
     private volatile boolean closed;
     private volatile java.util.function.Function<String, Answer> framesByPath;
     private volatile java.util.function.Function<String, Answer> metadataByPath;
@@ -129,6 +131,27 @@ public final class FakeDicomWebStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Frames answers wait until {@link #releaseFrames()} (a minute at most): a test lets requests pile up behind one
+     * upstream call, so that they overlap for certain rather than by timing.
+     */
+    public void holdFrames() {
+        framesGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releaseFrames() {
+        framesGate.countDown();
+    }
+
+    /** As {@link #holdFrames()}, for metadata answers (the access decision). */
+    public void holdMetadata() {
+        metadataGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void releaseMetadata() {
+        metadataGate.countDown();
+    }
+
     public int renderedCalls() {
         return renderedCalls.get();
     }
@@ -165,6 +188,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
         if (path.endsWith("/metadata")) {
             java.util.function.Function<String, Answer> byPath = metadataByPath;
             answer = byPath != null ? byPath.apply(path) : metadata;
+            await(metadataGate);
         } else if (path.endsWith("/rendered")) {
             renderedCalls.incrementAndGet();
             answer = rendered;
@@ -176,6 +200,7 @@ public final class FakeDicomWebStore implements AutoCloseable {
             }
             java.util.function.Function<String, Answer> byPath = framesByPath;
             answer = byPath != null ? byPath.apply(path) : frames;
+            await(framesGate);
             pause();
         }
         if (answer.contentType() != null) {
@@ -209,6 +234,14 @@ public final class FakeDicomWebStore implements AutoCloseable {
         }
     }
 
+    private static void await(java.util.concurrent.CountDownLatch gate) {
+        try {
+            gate.await(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void pause() {
         sleep(delayMillis);
     }
@@ -224,6 +257,8 @@ public final class FakeDicomWebStore implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        framesGate.countDown();
+        metadataGate.countDown();
         server.stop(0);
     }
 }

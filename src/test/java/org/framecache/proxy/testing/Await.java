@@ -1,0 +1,29 @@
+package org.framecache.proxy.testing;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** Waits for a condition, not for a time: polls it until it holds or the deadline passes (then fails the test). */
+public final class Await {
+    private static final long POLL_MILLIS = 10;
+
+    private Await() {
+    }
+
+    /** Returns as soon as {@code condition} holds; throws AssertionError naming {@code what} after {@code within}. */
+    public static void until(Duration within, BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + within.toMillis() + " ms: " + what);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(POLL_MILLIS); // the poll interval, not a wait for work
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what, e);
+            }
+        }
+    }
+}
