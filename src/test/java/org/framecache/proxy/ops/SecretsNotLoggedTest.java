@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.framecache.proxy.ProxyMain;
+import org.framecache.proxy.testing.Await;
 import org.framecache.proxy.testing.FreePorts;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,14 @@ class SecretsNotLoggedTest {
             "CACHE_ENCRYPTION_OLD_KEY", "HxwdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=",
             "AUTH_HMAC_KEY", "hmac-key-5b2d",
             "CACHE_REDIS_SENTINEL_PASSWORD", "sentinel-pw-9f04");
+
+    private static String read(Path log) {
+        try {
+            return Files.readString(log);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @Test
     void noSecretFromTheEnvironmentReachesTheLog() throws Exception {
@@ -40,11 +50,8 @@ class SecretsNotLoggedTest {
         builder.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(FreePorts.loopback()));
         Process proxy = builder.start();
         try {
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!Files.readString(log).contains("In-process hits are answered") && proxy.isAlive()
-                    && System.nanoTime() < end) {
-                TimeUnit.MILLISECONDS.sleep(100); // polling a child process's log file: nothing to wait on instead
-            }
+            Await.until(Duration.ofSeconds(60), () -> !proxy.isAlive() || read(log).contains("In-process hits are answered"),
+                    "the proxy's start");
             String output = Files.readString(log);
             assertTrue(output.contains("In-process hits are answered"), "the proxy started:\n" + output);
             for (Map.Entry<String, String> secret : SECRETS.entrySet()) {
