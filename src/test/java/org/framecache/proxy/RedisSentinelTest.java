@@ -15,12 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.camel.main.Main;
 import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.framecache.proxy.testing.FreePorts;
 import org.framecache.proxy.testing.RedisProcess;
 import org.framecache.proxy.testing.RedisSentinel;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +42,7 @@ class RedisSentinelTest extends FakeStoreTestSupport {
 
     /** Started from moreProperties, i.e. from the constructor: no initializer (see ProxyTestSupport). */
     private RedisSentinel sentinel;
-    private Main secondReplica;
+    private SecondReplica secondReplica;
     private int secondPort;
 
     @Override
@@ -65,18 +63,8 @@ class RedisSentinelTest extends FakeStoreTestSupport {
 
     @BeforeAll
     void startSecondReplica() throws Exception {
-        secondPort = FreePorts.loopback();
-        secondReplica = new Main();
-        ProxyMain.addConfigurations(secondReplica.configure());
-        secondReplica.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
-        secondReplica.addOverrideProperty("proxy.upstream-url", store.dicomWebUrl());
-        sentinelCache().forEach(secondReplica::addOverrideProperty);
-        secondReplica.addOverrideProperty("prefetch.enabled", "false");
-        secondReplica.addOverrideProperty("camel.server.host", "127.0.0.1");
-        secondReplica.addOverrideProperty("camel.server.port", Integer.toString(secondPort));
-        secondReplica.addOverrideProperty("camel.management.host", "127.0.0.1");
-        secondReplica.addOverrideProperty("camel.management.port", Integer.toString(FreePorts.loopback()));
-        secondReplica.start();
+        secondReplica = new SecondReplica(store.dicomWebUrl(), sentinelCache());
+        secondPort = secondReplica.port;
         // each part's bytes are a function of its instance and frame, so a frame served for another is recognised
         store.answerFrames(path -> {
             String instance = path.replaceAll(".*/instances/([^/]+)/frames/.*", "$1");
@@ -92,7 +80,7 @@ class RedisSentinelTest extends FakeStoreTestSupport {
     @AfterAll
     void stopAll() throws Exception {
         if (secondReplica != null) {
-            secondReplica.stop();
+            secondReplica.close();
         }
         if (sentinel != null) {
             sentinel.close();

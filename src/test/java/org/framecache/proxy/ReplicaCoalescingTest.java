@@ -11,14 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
-import org.apache.camel.main.Main;
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.framecache.proxy.testing.FreePorts;
 import org.framecache.proxy.testing.RedisProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +31,7 @@ class ReplicaCoalescingTest extends FakeStoreTestSupport {
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
     private static final RedisProcess REDIS = RedisProcess.shared();
 
-    private Main secondReplica;
+    private SecondReplica secondReplica;
     private int secondPort;
 
     @Override
@@ -44,25 +43,14 @@ class ReplicaCoalescingTest extends FakeStoreTestSupport {
 
     @BeforeAll
     void startSecondReplica() throws Exception {
-        secondPort = FreePorts.loopback();
-        secondReplica = new Main();
-        ProxyMain.addConfigurations(secondReplica.configure());
-        secondReplica.configure().withRoutesIncludePattern("file:routes/*.camel.yaml");
-        secondReplica.addOverrideProperty("proxy.upstream-url", store.dicomWebUrl());
-        secondReplica.addOverrideProperty("cache.redis-url", REDIS.url());
-        secondReplica.addOverrideProperty("proxy.replica-wait-ms", "3000");
-        secondReplica.addOverrideProperty("prefetch.enabled", "false");
-        secondReplica.addOverrideProperty("cache.key-prefix", "replicas-" + proxyPort + ":");
-        secondReplica.addOverrideProperty("camel.server.host", "127.0.0.1");
-        secondReplica.addOverrideProperty("camel.server.port", Integer.toString(secondPort));
-        secondReplica.addOverrideProperty("camel.management.host", "127.0.0.1");
-        secondReplica.addOverrideProperty("camel.management.port", Integer.toString(FreePorts.loopback()));
-        secondReplica.start();
+        secondReplica = new SecondReplica(store.dicomWebUrl(), Map.of("cache.redis-url", REDIS.url(),
+                "proxy.replica-wait-ms", "3000", "cache.key-prefix", "replicas-" + proxyPort + ":"));
+        secondPort = secondReplica.port;
     }
 
     @AfterAll
     void stopAll() throws Exception {
-        secondReplica.stop();
+        secondReplica.close();
     }
 
     private String url(int port, String instance, String frames) {
