@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.apache.camel.ExchangeProperty;
 
 import org.apache.camel.Exchange;
+import org.framecache.proxy.http.Failures;
 import org.framecache.proxy.http.ProxyException;
 import org.framecache.proxy.inbound.CachedFrame;
 import org.framecache.proxy.inbound.FrameClaim;
@@ -126,15 +127,11 @@ public final class InFlightFrames {
      * a viewport outside the frame), 406, 413 (an answer over the budget), 503 (a limit of the proxy). Not 401/403:
      * those are one caller's credentials, and each waiter passed its own access check.
      */
+    private static final java.util.Set<Integer> SHARED_REFUSALS = java.util.Set.of(400, 406, 413, 503);
+
     private static ProxyException refusal(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ProxyException p && java.util.Set.of(400, 406, 413, 503).contains(p.getStatus())) {
-                return p;
-            }
-        }
-        return null;
+        return Failures.of(exchange).filter(ProxyException.class::isInstance).map(ProxyException.class::cast)
+                .filter(p -> SHARED_REFUSALS.contains(p.getStatus())).findFirst().orElse(null);
     }
 
     /**

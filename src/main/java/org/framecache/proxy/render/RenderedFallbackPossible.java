@@ -4,6 +4,7 @@ import java.io.InterruptedIOException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
+import org.framecache.proxy.http.Failures;
 import org.framecache.proxy.inbound.FrameRequest;
 
 /**
@@ -20,13 +21,6 @@ public final class RenderedFallbackPossible implements Predicate {
         if (request == null || request.getFallback() == null) {
             return false;
         }
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedIOException) {
-                return false;
-            }
-        }
-        return true;
+        return Failures.of(exchange).noneMatch(InterruptedIOException.class::isInstance);
     }
 }

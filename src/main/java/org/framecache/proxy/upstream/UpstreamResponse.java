@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
+import org.framecache.proxy.http.Failures;
 import org.framecache.proxy.http.MediaType;
 import org.framecache.proxy.http.ProxyException;
 import org.framecache.proxy.inbound.CachedFrame;
@@ -169,15 +170,8 @@ public final class UpstreamResponse {
      * no pooled connection in time, or a wait of its own that gave up with 504): those waiting on it answer 504 too.
      */
     public static boolean failedByTimeout(Exchange exchange) {
-        Throwable failure = exchange.getException() != null ? exchange.getException()
-                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof java.net.SocketTimeoutException
-                    || t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException
-                    || t instanceof ProxyException p && p.getStatus() == 504) {
-                return true;
-            }
-        }
-        return false;
+        return Failures.of(exchange).anyMatch(t -> t instanceof java.net.SocketTimeoutException
+                || t instanceof org.apache.hc.core5.http.ConnectionRequestTimeoutException
+                || t instanceof ProxyException p && p.getStatus() == 504);
     }
 }
