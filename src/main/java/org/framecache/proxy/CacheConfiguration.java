@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -15,6 +16,7 @@ import org.framecache.proxy.cache.TieredByteCache;
 import org.framecache.proxy.cache.ValueCipher;
 import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.frames.InFlightBytes;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where frames are kept: the in-process tier always, Redis behind it when configured (shared by the replicas),
@@ -82,42 +84,36 @@ public class CacheConfiguration implements CamelConfiguration {
         RedisSettings redis = new RedisSettings(redisUrl, redisClusterNodes, redisSentinelMaster, redisSentinelNodes,
                 redisUser, redisPassword, redisSentinelPassword, redisTls, redisTlsCaFile, redisTlsCertFile,
                 redisTlsKeyFile, redisTlsVerifyHostname, redisTimeoutMillis, redisMaxConnections);
-        if (!redis.configured()) {
-            checkUnusedKeys(context);
+        // the keys are checked whether Redis is configured or not: a wrong key fails the start now, not the day
+        // Redis is added
+        Optional<ValueCipher> cipher = cipher();
+        ByteCache cache = memory;
+        if (redis.configured()) {
+            ByteCache shared = new RedisByteCache(redis, ttl, Duration.ofMillis(redisRetryMillis), keyPrefix);
+            if (cipher.isPresent()) {
+                EncryptedByteCache encrypted = new EncryptedByteCache(shared, cipher.get());
+                context.getRegistry().bind(ENCRYPTED_SHARED, encrypted);
+                shared = encrypted; // the near tier stays plain
+            }
+            cache = new TieredByteCache(memory, shared);
+        } else if (cipher.isPresent()) {
+            LoggerFactory.getLogger(CacheConfiguration.class).info(
+                    "cache.encryption-key is set but no Redis is configured: values stay in process, unsealed");
         }
-        ByteCache cache = !redis.configured() ? memory
-                : new TieredByteCache(memory, encryptedIfKeyed(context, new RedisByteCache(redis, ttl,
-                        Duration.ofMillis(redisRetryMillis), keyPrefix)));
         String storeIdentity = LocalStoreConfiguration.storeIdentity(localFolder, Settings.upstreamUrl(context));
         InFlightBytes inFlightBytes = context.getRegistry().lookupByNameAndType("inFlightBytes", InFlightBytes.class);
         context.getRegistry().bind("frameCache", new FrameCache(cache, keyPrefix, storeIdentity, maxAnswerBytes, inFlightBytes));
         ClosedOnStop.register(context, "the cache", cache::close);
     }
 
-    /**
-     * Without Redis nothing leaves the process and the keys seal nothing, but they are checked all the same: a wrong
-     * key fails the start now, not the day Redis is added.
-     */
-    private void checkUnusedKeys(CamelContext context) {
-        if (encryptionKey != null && !encryptionKey.isBlank()) {
-            new ValueCipher(encryptionKey, encryptionOldKey);
-            org.slf4j.LoggerFactory.getLogger(CacheConfiguration.class).info(
-                    "cache.encryption-key is set but no Redis is configured: values stay in process, unsealed");
-        } else {
-            encryptedIfKeyed(context, null);
-        }
-    }
-
-    /** The shared tier as it is, or sealing its values when cache.encryption-key is set (the near tier stays plain). */
-    private ByteCache encryptedIfKeyed(CamelContext context, ByteCache shared) {
+    /** The cipher of cache.encryption-key (and -old-key), checked; empty without a key. */
+    private Optional<ValueCipher> cipher() {
         if (encryptionKey == null || encryptionKey.isBlank()) {
             if (encryptionOldKey != null && !encryptionOldKey.isBlank()) {
                 throw new IllegalArgumentException("cache.encryption-old-key is set without cache.encryption-key");
             }
-            return shared;
+            return Optional.empty();
         }
-        EncryptedByteCache encrypted = new EncryptedByteCache(shared, new ValueCipher(encryptionKey, encryptionOldKey));
-        context.getRegistry().bind(ENCRYPTED_SHARED, encrypted);
-        return encrypted;
+        return Optional.of(new ValueCipher(encryptionKey, encryptionOldKey));
     }
 }
