@@ -322,10 +322,6 @@ public final class RedisByteCache implements ByteCache {
     }
 
     /**
-     * Skips what failed (a cluster master, or the whole of Redis) for a while; one warning per interval, so an outage
-     * does not flood the log at request rate.
-     */
-    /**
      * Redis answered, refusing the write itself (OOM under maxmemory with noeviction, NOPERM of an ACL): it still
      * serves reads, so only the write is lost; not a cluster's own errors (CLUSTERDOWN, TRYAGAIN), which mean its node.
      */
@@ -337,9 +333,7 @@ public final class RedisByteCache implements ByteCache {
 
     private void warnRefused(JedisException e) {
         refusedWrites.increment();
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+        if (warningDue()) {
             LOG.warn("Redis at {} refused a write ({}): frames are not shared until it takes them; reads go on",
                     location, e.getMessage());
         }
@@ -350,14 +344,23 @@ public final class RedisByteCache implements ByteCache {
         return refusedWrites.sum();
     }
 
+    /**
+     * Skips what failed (a cluster master, or the whole of Redis) for a while; one warning per interval, so an outage
+     * does not flood the log at request rate.
+     */
     private void failed(Object node, String operation, JedisException e) {
         awayUntil.put(node, System.nanoTime() + retryNanos);
-        long now = System.nanoTime();
-        long last = lastWarning.get();
-        if (now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now)) {
+        if (warningDue()) {
             LOG.warn("Redis {} failed at {}{}, serving {} from the store and retrying in {} ms: {}", operation, location,
                     node == WHOLE ? "" : " (master " + node + ")", node == WHOLE ? "everything" : "its slots",
                     retryNanos / 1_000_000, e.getMessage());
         }
+    }
+
+    /** True at most once per warning interval, shared by every warning here. */
+    private boolean warningDue() {
+        long now = System.nanoTime();
+        long last = lastWarning.get();
+        return now - last >= WARN_INTERVAL_NANOS && lastWarning.compareAndSet(last, now);
     }
 }
