@@ -77,17 +77,7 @@ class DownsampledLevelTest extends SharedOrthancTestSupport {
         assertEquals("image/jpeg; transfer-syntax=" + TransferSyntaxes.JPEG_BASELINE, parts.get(0).contentType());
         BufferedImage frame = RenderedByProxyTest.image(parts.get(0).content());
         assertEquals(64, frame.getWidth());
-        // virtual frame 2 = stored tiles 3, 4 (row 1) and 7, 8 (row 2), each 2 x 2 block averaged
-        BufferedImage expected = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-        int[] tiles = {3, 4, 7, 8};
-        for (int t = 0; t < 4; t++) {
-            BufferedImage tile = RenderedByProxyTest.image(jpegLevel.frames().get(tiles[t] - 1));
-            for (int y = 0; y < 32; y++) {
-                for (int x = 0; x < 32; x++) {
-                    expected.setRGB(t % 2 * 32 + x, t / 2 * 32 + y, average(tile, 2 * x, 2 * y));
-                }
-            }
-        }
+        BufferedImage expected = secondFrameOfTheHalfLevel(jpegLevel);
         double psnr = RenderedByProxyTest.psnr(expected, frame);
         assertTrue(psnr >= 30, "PSNR " + psnr);
         assertEquals(raw + 2, upstreamCalls().getRawFrameCalls(),
@@ -108,16 +98,7 @@ class DownsampledLevelTest extends SharedOrthancTestSupport {
         BufferedImage frame = RenderedByProxyTest.image(response.body());
         assertEquals(64, frame.getWidth(), "a tile of the stored size, not the stored frame 2 halved");
         assertEquals(64, frame.getHeight());
-        BufferedImage expected = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-        int[] tiles = {3, 4, 7, 8};
-        for (int t = 0; t < 4; t++) {
-            BufferedImage tile = RenderedByProxyTest.image(renderedLevel.frames().get(tiles[t] - 1));
-            for (int y = 0; y < 32; y++) {
-                for (int x = 0; x < 32; x++) {
-                    expected.setRGB(t % 2 * 32 + x, t / 2 * 32 + y, average(tile, 2 * x, 2 * y));
-                }
-            }
-        }
+        BufferedImage expected = secondFrameOfTheHalfLevel(renderedLevel);
         double psnr = RenderedByProxyTest.psnr(expected, frame);
         assertTrue(psnr >= 35, "PSNR " + psnr);
 
@@ -134,6 +115,21 @@ class DownsampledLevelTest extends SharedOrthancTestSupport {
         HttpResponse<byte[]> beyond = get(url(renderedLevel, "/frames/5/rendered?downsample=2"), "Accept", "image/png");
         assertEquals(400, beyond.statusCode());
         assertTrue(new String(beyond.body()).contains("has 4 frames"), new String(beyond.body()));
+    }
+
+    /** Frame 2 of the 2x level of a 4 x 3 level of 64 x 64 tiles: stored tiles 3, 4 and 7, 8, each 2 x 2 block averaged. */
+    private static BufferedImage secondFrameOfTheHalfLevel(GeneratedInstance level) throws Exception {
+        BufferedImage expected = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        int[] tiles = {3, 4, 7, 8};
+        for (int t = 0; t < 4; t++) {
+            BufferedImage tile = RenderedByProxyTest.image(level.frames().get(tiles[t] - 1));
+            for (int y = 0; y < 32; y++) {
+                for (int x = 0; x < 32; x++) {
+                    expected.setRGB(t % 2 * 32 + x, t / 2 * 32 + y, average(tile, 2 * x, 2 * y));
+                }
+            }
+        }
+        return expected;
     }
 
     @Test
