@@ -55,7 +55,7 @@ public final class EncodedSlides {
         return build(studyUid, seriesUid, frames, size, JPEG_XL_RECOMPRESSION, "YBR_FULL_422", (work, i) -> {
             Path in = work.resolve("tile.jpg");
             Files.write(in, recompressedJpeg(i, size));
-            return run(work, "tile.jxl", "cjxl", in.toString(), "%out", "--lossless_jpeg=1");
+            return run(work, in, "tile.jxl", "cjxl", "%in", "%out", "--lossless_jpeg=1");
         });
     }
 
@@ -128,21 +128,19 @@ public final class EncodedSlides {
         System.arraycopy(header, 0, ppm, 0, header.length);
         System.arraycopy(rgb, 0, ppm, header.length, rgb.length);
         Files.write(in, ppm);
-        String[] line = command.clone();
-        for (int i = 0; i < line.length; i++) {
-            if (line[i].equals("%in")) {
-                line[i] = in.toString();
-            }
-        }
-        return run(work, outName, line);
+        return run(work, in, outName, command);
     }
 
-    private static byte[] run(Path work, String outName, String... command) throws IOException, InterruptedException {
+    /** Runs {@code command} with {@code %in} and {@code %out} standing for the input file and {@code outName}. */
+    private static byte[] run(Path work, Path in, String outName, String... command)
+            throws IOException, InterruptedException {
         Path out = work.resolve(outName);
         Files.deleteIfExists(out);
         String[] line = command.clone();
         for (int i = 0; i < line.length; i++) {
-            if (line[i].equals("%out")) {
+            if (line[i].equals("%in")) {
+                line[i] = in.toString();
+            } else if (line[i].equals("%out")) {
                 line[i] = out.toString();
             }
         }
