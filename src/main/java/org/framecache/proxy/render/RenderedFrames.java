@@ -350,9 +350,8 @@ public final class RenderedFrames {
                 return new FetchedFrame(frame, representation, new CachedFrame(representation.mediaType(), image));
             });
         }
-        return pool.runAll(tasks, level == null ? renderBytes(format, parameters)
-                : levelTileBytes(level, format) + renderBytes(new PixelFormat(level.frameRows(), level.frameColumns(),
-                        format.samplesPerPixel(), 8, 8, format.photometric(), 0, false), rest));
+        return pool.runAll(tasks, level == null ? renderBytes(pixels(format), parameters)
+                : levelTileBytes(level, format) + renderBytes((long) level.frameRows() * level.frameColumns(), rest));
     }
 
     /**
@@ -361,8 +360,7 @@ public final class RenderedFrames {
      * operation that makes a new one (downsample, viewport, ICC), plus the encoder's output: a 256x256 tile ~1 MiB,
      * a 2048x2048 frame ~48 MiB.
      */
-    static long renderBytes(PixelFormat format, RenderParameters p) {
-        long decoded = pixels(format);
+    static long renderBytes(long decoded, RenderParameters p) {
         long out = decoded / ((long) p.downsample() * p.downsample());
         if (p.viewport() != null) {
             out = (long) p.viewport().vw() * p.viewport().vh();
