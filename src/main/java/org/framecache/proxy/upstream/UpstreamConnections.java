@@ -81,7 +81,12 @@ public final class UpstreamConnections implements HttpClientConfigurer {
             } catch (IOException e) {
                 throw call.failed(e);
             } catch (RuntimeException | HttpException e) {
-                call.done();
+                // an abort that lands while the client sets up the connection surfaces as the client's own state
+                // error ("Endpoint not acquired / already released"): past the deadline that is the deadline
+                UpstreamDeadlineException timeout = call.timedOut(e);
+                if (timeout != null) {
+                    throw timeout;
+                }
                 throw e;
             }
             HttpEntity entity = response.getEntity();
@@ -116,13 +121,19 @@ public final class UpstreamConnections implements HttpClientConfigurer {
         }
 
         IOException failed(IOException e) {
+            UpstreamDeadlineException timeout = timedOut(e);
+            return timeout == null ? e : timeout;
+        }
+
+        /** Ends the call on a failure: the deadline's failure (with e suppressed) if the abort fired, else null. */
+        UpstreamDeadlineException timedOut(Exception e) {
             done();
             if (expired.get() && !(e instanceof UpstreamDeadlineException)) {
                 UpstreamDeadlineException timeout = new UpstreamDeadlineException(deadlineMillis);
                 timeout.addSuppressed(e);
                 return timeout;
             }
-            return e;
+            return null;
         }
     }
 
