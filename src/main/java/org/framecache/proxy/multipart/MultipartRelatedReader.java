@@ -36,9 +36,6 @@ public final class MultipartRelatedReader {
     /** Maximum size of a part's header block, including the terminating empty line. */
     public static final int MAX_HEADER_BYTES = 16 * 1024;
 
-    /** Longest boundary accepted (RFC 2046 allows 70; some senders exceed that slightly). */
-    static final int MAX_BOUNDARY_LENGTH = 256;
-
     private static final int BUFFER_SIZE = 64 * 1024;
     private static final int DEFAULT_INITIAL_PART_CAPACITY = 16 * 1024;
     private static final int MAX_ARRAY_SIZE = Integer.MAX_VALUE - 8;
@@ -74,7 +71,7 @@ public final class MultipartRelatedReader {
         if (body == null) {
             throw new NullPointerException("body");
         }
-        return new PartIterator(body, boundaryOf(contentType), maxPartBytes);
+        return new PartIterator(body, BoundaryParameter.of(contentType), maxPartBytes);
     }
 
     /**
@@ -125,7 +122,7 @@ public final class MultipartRelatedReader {
         if (body == null) {
             throw new NullPointerException("body");
         }
-        PartIterator parts = new PartIterator(body, boundaryOf(contentType), maxPartBytes);
+        PartIterator parts = new PartIterator(body, BoundaryParameter.of(contentType), maxPartBytes);
         return new Iterator<>() {
             private StreamedPart pending;
 
@@ -149,35 +146,6 @@ public final class MultipartRelatedReader {
         };
     }
 
-    private static byte[] boundaryOf(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            throw new MalformedMultipartException("missing Content-Type");
-        }
-        MediaType mediaType;
-        try {
-            mediaType = MediaType.parse(contentType);
-        } catch (IllegalArgumentException e) {
-            throw new MalformedMultipartException("invalid Content-Type: " + e.getMessage(), e);
-        }
-        if (!"multipart".equals(mediaType.type())) {
-            throw new MalformedMultipartException("not a multipart Content-Type: " + mediaType.essence());
-        }
-        String boundary = mediaType.parameter("boundary");
-        if (boundary == null) {
-            throw new MalformedMultipartException("Content-Type has no boundary parameter");
-        }
-        if (boundary.isEmpty() || boundary.length() > MAX_BOUNDARY_LENGTH) {
-            throw new MalformedMultipartException("invalid multipart boundary length: " + boundary.length());
-        }
-        for (int i = 0; i < boundary.length(); i++) {
-            char c = boundary.charAt(i);
-            if (c < 0x20 || c > 0x7e) {
-                throw new MalformedMultipartException("invalid character in multipart boundary");
-            }
-        }
-        return boundary.getBytes(StandardCharsets.US_ASCII);
-    }
-
     // ==========================================================================================
 
     /** Iterator state machine over one body. Not thread-safe. */
@@ -189,19 +157,12 @@ public final class MultipartRelatedReader {
         private static final int NOT_FOUND = 3;    // EOF without a delimiter; [pos, limit) not yet consumed
         private static final int PAUSED = 4;       // the target is full; scanning resumes from pos
 
-        // results of classifying a candidate delimiter match
-        private static final int NOT_DELIMITER = -1;
-        private static final int NEED_MORE = -2;
-        private static final int CLOSE = -3;
 
         private enum State { PREAMBLE, AT_HEADERS, DONE, FAILED }
 
         private final InputStream in;
         private final int maxPartBytes;
-        /** CRLF "--" boundary. */
-        private final byte[] delimiter;
-        /** Horspool bad-character shift table for {@link #delimiter}. */
-        private final int[] shift = new int[256];
+        private final Delimiter delimiter;
 
         private final byte[] buf = new byte[BUFFER_SIZE];
         private int pos;
@@ -218,17 +179,7 @@ public final class MultipartRelatedReader {
         PartIterator(InputStream in, byte[] boundary, int maxPartBytes) {
             this.in = in;
             this.maxPartBytes = maxPartBytes;
-            int m = boundary.length + 4;
-            delimiter = new byte[m];
-            delimiter[0] = '\r';
-            delimiter[1] = '\n';
-            delimiter[2] = '-';
-            delimiter[3] = '-';
-            System.arraycopy(boundary, 0, delimiter, 4, boundary.length);
-            Arrays.fill(shift, m);
-            for (int k = 0; k < m - 1; k++) {
-                shift[delimiter[k] & 0xff] = m - 1 - k;
-            }
+            delimiter = new Delimiter(boundary);
             // A virtual CRLF in front of the body lets the first delimiter appear at the very start
             // of the body without one. It can only ever be part of the (discarded) preamble.
             buf[0] = '\r';
@@ -518,20 +469,20 @@ public final class MultipartRelatedReader {
          * header block; on NOT_FOUND (EOF), the bytes {@code [pos, limit)} were not consumed yet.
          */
         private int scanToDelimiter(Target sink) throws IOException {
-            final int m = delimiter.length;
+            final int m = delimiter.length();
             int from = pos;
             while (true) {
-                int idx = indexOfDelimiter(from);
+                int idx = delimiter.indexIn(buf, from, limit);
                 if (idx >= 0) {
-                    int c = classify(idx);
-                    if (c == NOT_DELIMITER) {
+                    int c = delimiter.classify(buf, idx, limit, eof);
+                    if (c == Delimiter.NOT_DELIMITER) {
                         from = idx + 1;
                         continue;
                     }
                     if (!consume(sink, idx)) {
                         return PAUSED;
                     }
-                    if (c == NEED_MORE) {
+                    if (c == Delimiter.NEED_MORE) {
                         // pos == idx now; keep the candidate and read the bytes following it
                         if (limit - pos == buf.length) {
                             throw new MalformedMultipartException("transport padding after boundary delimiter too long");
@@ -540,7 +491,7 @@ public final class MultipartRelatedReader {
                         from = pos;
                         continue;
                     }
-                    if (c == CLOSE) {
+                    if (c == Delimiter.CLOSE) {
                         pos = Math.min(limit, idx + m + 2);
                         return FOUND_END;
                     }
@@ -578,66 +529,6 @@ public final class MultipartRelatedReader {
                 return false;
             }
             return true;
-        }
-
-        /**
-         * Decides whether the full delimiter match at {@code idx} is a real delimiter by looking at
-         * what follows it: "--" (close delimiter), or optional spaces/tabs and CRLF.
-         *
-         * @return CLOSE, NOT_DELIMITER, NEED_MORE, or the index where the next part's headers begin
-         * (equal to {@code limit} when the stream ended right after the delimiter)
-         */
-        private int classify(int idx) {
-            int q = idx + delimiter.length;
-            if (q == limit) {
-                return eof ? limit : NEED_MORE; // bare delimiter at EOF: end of parts
-            }
-            byte b = buf[q];
-            if (b == '-') {
-                if (q + 1 == limit) {
-                    return eof ? CLOSE : NEED_MORE;
-                }
-                return buf[q + 1] == '-' ? CLOSE : NOT_DELIMITER;
-            }
-            int r = q;
-            while (r < limit && (buf[r] == ' ' || buf[r] == '\t')) {
-                r++;
-            }
-            if (r == limit) {
-                return eof ? limit : NEED_MORE;
-            }
-            if (buf[r] != '\r') {
-                return NOT_DELIMITER;
-            }
-            if (r + 1 == limit) {
-                return eof ? limit : NEED_MORE;
-            }
-            return buf[r + 1] == '\n' ? r + 2 : NOT_DELIMITER;
-        }
-
-        /** Boyer-Moore-Horspool search for a full delimiter match in {@code [from, limit)}. */
-        private int indexOfDelimiter(int from) {
-            final byte[] b = buf;
-            final byte[] d = delimiter;
-            final int[] sh = shift;
-            final int last = d.length - 1;
-            final byte lastByte = d[last];
-            final int end = limit - d.length;
-            int i = from;
-            while (i <= end) {
-                byte c = b[i + last];
-                if (c == lastByte) {
-                    int j = last - 1;
-                    while (j >= 0 && b[i + j] == d[j]) {
-                        j--;
-                    }
-                    if (j < 0) {
-                        return i;
-                    }
-                }
-                i += sh[c & 0xff];
-            }
-            return -1;
         }
 
         // ------------------------------------------------------------------ headers
