@@ -95,7 +95,7 @@ final class DelimiterScanner {
 
     /**
      * A part that ran into end-of-stream (NOT_FOUND) ends there only if it declared a Content-Length its bytes match,
-     * optionally followed by a CRLF (Orthanc ends a multi-part answer at EOF, RFC 2046 wants a close delimiter).
+     * optionally followed by a CRLF: a leniency for a sender that drops the close delimiter (RFC 2046 wants one).
      *
      * @param received the part's bytes before the window's unconsumed tail {@code [pos, limit)}
      * @param declared the part's Content-Length, or -1

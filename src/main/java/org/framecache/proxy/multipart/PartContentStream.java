@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * One streamed part's content, read from the body as asked for: at most the caller's buffer at a time, never held.
- * It ends at the part's delimiter (or, for a last part Orthanc ends at EOF, where its Content-Length says); a
+ * It ends at the part's delimiter (or, for a last part ended by end-of-stream, where its Content-Length says); a
  * failure fails the whole iteration.
  */
 final class PartContentStream extends InputStream {
