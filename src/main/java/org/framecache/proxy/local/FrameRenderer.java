@@ -22,7 +22,7 @@ import org.framecache.proxy.image.PngEncoder;
  * pixel data are decoded. Anything else (JPEG 2000, JPEG-LS, RLE, ...) is refused with 406 here: the local store
  * has no other codec.
  */
-public final class FrameRenderer {
+final class FrameRenderer {
     public static final String JPEG = "image/jpeg";
     public static final String PNG = "image/png";
     private static final int DEFAULT_QUALITY = 90;
