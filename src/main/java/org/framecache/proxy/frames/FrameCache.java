@@ -1,11 +1,7 @@
 package org.framecache.proxy.frames;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +21,13 @@ import org.framecache.proxy.outbound.MultipartResponseWriter;
  * UIDs, the frame number and the representation's tag, never from header text.
  */
 public final class FrameCache {
-    private static final long REPLICA_POLL_MILLIS = 20;
-
     /** Keys in the first lookup round trip; later ones are sized from the values seen, up to the maximum. */
     static final int FIRST_LOOKUP = 16;
     static final int MAX_LOOKUP = 128;
 
     private final ByteCache cache;
-    private final String keyPrefix;
+    private final FrameKeys keys;
+    private final ReplicaClaims replicaClaims;
     /** proxy.max-answer-bytes: what a lookup may load (from Redis, into heap) for one request. */
     private final long maxAnswerBytes;
     private final InFlightBytes inFlightBytes;
@@ -51,7 +46,8 @@ public final class FrameCache {
     public FrameCache(ByteCache cache, String keyPrefix, String upstreamUrl, long maxAnswerBytes,
                       InFlightBytes inFlightBytes) {
         this.cache = cache;
-        this.keyPrefix = keyPrefix + storeId(upstreamUrl) + ":";
+        this.keys = new FrameKeys(keyPrefix, upstreamUrl);
+        this.replicaClaims = new ReplicaClaims(cache, keys);
         this.maxAnswerBytes = maxAnswerBytes;
         this.inFlightBytes = inFlightBytes;
     }
@@ -181,15 +177,11 @@ public final class FrameCache {
 
     /** A value kept for the request's instance as a whole (e.g. its ICC profile), from any tier; null when absent. */
     public byte[] instanceValue(FrameRequest request, String tag) {
-        return cache.getAll(List.of(instanceKey(request, tag))).get(0);
+        return cache.getAll(List.of(keys.instance(request, tag))).get(0);
     }
 
     public void putInstanceValue(FrameRequest request, String tag, byte[] value) {
-        cache.putAll(Map.of(instanceKey(request, tag), value));
-    }
-
-    private String instanceKey(FrameRequest request, String tag) {
-        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:instance:" + tag;
+        cache.putAll(Map.of(keys.instance(request, tag), value));
     }
 
     /** Writes frames of the request's instance without keeping them (whole-instance prefetch, in batches). */
@@ -207,37 +199,7 @@ public final class FrameCache {
      * arrived by then is fetched here after all. Returns the markers taken, to release after the fetch.
      */
     public List<String> claimAcrossReplicas(FrameRequest request, Duration markerExpiry, Duration wait) {
-        int[] missing = request.getMissing();
-        if (missing.length == 0) {
-            return List.of();
-        }
-        List<String> markers = new ArrayList<>(missing.length);
-        for (int frame : missing) {
-            markers.add(key(request, frame, request.getRepresentation()) + ":loading");
-        }
-        List<Boolean> held = cache.mark(markers, markerExpiry);
-        List<String> mine = new ArrayList<>();
-        List<Integer> elsewhere = new ArrayList<>();
-        for (int i = 0; i < missing.length; i++) {
-            if (held.get(i)) {
-                mine.add(markers.get(i));
-            } else {
-                elsewhere.add(missing[i]);
-            }
-        }
-        long deadline = System.nanoTime() + wait.toNanos();
-        while (!elsewhere.isEmpty() && System.nanoTime() < deadline) {
-            sleep(REPLICA_POLL_MILLIS);
-            List<String> keys = elsewhere.stream().map(f -> key(request, f, request.getRepresentation())).toList();
-            List<byte[]> values = cache.getAll(keys);
-            for (int i = values.size() - 1; i >= 0; i--) {
-                CachedFrame frame = CachedFrame.decode(values.get(i));
-                if (frame != null) {
-                    request.put(elsewhere.remove(i), frame);
-                }
-            }
-        }
-        return mine;
+        return replicaClaims.claim(request, markerExpiry, wait);
     }
 
     /** One marker (e.g. a prefetch lock): true when this caller now holds it. */
@@ -248,14 +210,6 @@ public final class FrameCache {
     public void releaseMarkers(List<String> markers) {
         if (markers != null && !markers.isEmpty()) {
             cache.unmark(markers);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
@@ -290,25 +244,13 @@ public final class FrameCache {
         return cache.status();
     }
 
-    /**
-     * The instance UID is the key's hash tag ({...}): in a Redis Cluster every frame of an instance, its loading
-     * markers and its prefetch lock share one hash slot, so a request's lookup is one MGET on one node.
-     */
+    /** The key of a frame in a representation ({@link FrameKeys}). */
     String key(FrameRequest request, int frame, Representation representation) {
-        return keyPrefix + request.getStudy() + ":" + request.getSeries() + ":{" + request.getInstance() + "}:" + frame
-                + ":" + representation.cacheTag();
+        return keys.frame(request, frame, representation);
     }
 
     /** A short, stable name for the upstream store, so that two stores never share entries. */
     static String storeId(String upstreamUrl) {
-        return HexFormat.of().formatHex(sha256(upstreamUrl), 0, 6);
-    }
-
-    private static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return FrameKeys.storeId(upstreamUrl);
     }
 }

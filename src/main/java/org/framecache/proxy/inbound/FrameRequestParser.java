@@ -1,8 +1,5 @@
 package org.framecache.proxy.inbound;
 
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +10,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.http.ProxyException;
+import org.framecache.proxy.http.QueryString;
 import org.framecache.proxy.image.RenderParameters;
 
 /**
@@ -224,34 +222,9 @@ public final class FrameRequestParser {
         return fromQuery != null ? fromQuery : in.header("Accept");
     }
 
+    /** The query parameters, decoded; a repeated name's values joined with commas. */
     private static Map<String, String> queryParameters(InboundRequest in) {
-        String raw = in.rawQuery();
-        Map<String, String> params = new LinkedHashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return params;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            if (!name.isEmpty()) {
-                params.merge(name, value, (a, b) -> a + "," + b);
-            }
-        }
-        return params;
-    }
-
-    /** Percent-encodes a query name or value; commas stay as they are (DICOMweb list separators). */
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20").replace("%2C", ",");
-    }
-
-    private static String decode(String s) {
-        try {
-            return URLDecoder.decode(s, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw ProxyException.badRequest("malformed query string");
-        }
+        return QueryString.parameters(in.rawQuery());
     }
 
     private static String abbreviate(String s) {

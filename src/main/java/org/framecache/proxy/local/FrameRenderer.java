@@ -3,6 +3,8 @@ package org.framecache.proxy.local;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.framecache.proxy.dicom.Tag;
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.http.ProxyException;
 import org.framecache.proxy.image.FrameDecoder;
@@ -20,7 +22,7 @@ import org.framecache.proxy.image.PngEncoder;
  * pixel data are decoded. Anything else (JPEG 2000, JPEG-LS, RLE, ...) is refused with 406 here: the local store
  * has no other codec.
  */
-public final class FrameRenderer {
+final class FrameRenderer {
     public static final String JPEG = "image/jpeg";
     public static final String PNG = "image/png";
     private static final int DEFAULT_QUALITY = 90;
@@ -33,6 +35,17 @@ public final class FrameRenderer {
     /** How a stored frame's pixels are laid out (PS3.3 C.7.6.3). */
     public record Pixels(String transferSyntax, int rows, int columns, int samplesPerPixel, int bitsAllocated,
             int bitsStored, String photometric, int planarConfiguration, boolean signed) {
+
+        /** The layout of an indexed instance's frames: its summary and the attributes the summary leaves out. */
+        static Pixels of(DicomFolder.Instance instance) {
+            JsonNode m = instance.metadata();
+            return new Pixels(instance.summary().transferSyntaxUid(), instance.summary().rows(),
+                    instance.summary().columns(), instance.summary().samplesPerPixel(),
+                    instance.summary().bitsAllocated(), MetadataValues.firstInt(m, Tag.key(Tag.BitsStored)),
+                    MetadataValues.firstText(m, Tag.key(Tag.PhotometricInterpretation)),
+                    MetadataValues.firstInt(m, Tag.key(Tag.PlanarConfiguration)),
+                    MetadataValues.firstInt(m, Tag.key(Tag.PixelRepresentation)) == 1);
+        }
 
         PixelFormat format() {
             return new PixelFormat(rows, columns, samplesPerPixel, bitsAllocated, bitsStored, photometric,
