@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -13,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.framecache.proxy.http.ProxyException;
+import org.framecache.proxy.testing.Await;
 import org.junit.jupiter.api.Test;
 
 /** One access check per (caller, instance) at a time: the others wait for it, within their limits. */
@@ -25,10 +27,12 @@ class AccessChecksInFlightTest {
         Exchange first = new DefaultExchange(context);
         assertTrue(checks.mustAsk(first, "alice|i"));
         assertTrue(checks.mustAsk(new DefaultExchange(context), "bob|i"), "another caller asks for itself");
-        CompletableFuture<Boolean> second = CompletableFuture.supplyAsync(
-                () -> checks.mustAsk(new DefaultExchange(context), "alice|i"));
-        Thread.sleep(100); // the second is waiting, not asking
-        assertFalse(second.isDone());
+        CompletableFuture<Boolean> second = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> second.complete(checks.mustAsk(new DefaultExchange(context), "alice|i")));
+        waiter.start();
+        Await.until(Duration.ofSeconds(5), () -> waiter.getState() == Thread.State.TIMED_WAITING,
+                "the second caller waiting for the first's check");
+        assertFalse(second.isDone(), "the second is waiting, not asking");
         checks.done(first);
         assertFalse(second.get(5, TimeUnit.SECONDS), "the first's check is done: look at its decision");
         Exchange third = new DefaultExchange(context);
