@@ -24,10 +24,9 @@ class AccessLogTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "Basic YWxpY2U6c2VjcmV0LXBhc3N3b3Jk";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
     protected Properties testProperties() {

@@ -34,10 +34,9 @@ class EncryptedRedisTest extends ProxyTestSupport {
     @RegisterExtension
     static final RedisResource REDIS = RedisResource.shared();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
     private static final String INSTANCE = "1.2.3.4.77";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
     protected Properties testProperties() {

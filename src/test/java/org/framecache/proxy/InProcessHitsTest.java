@@ -33,11 +33,10 @@ class InProcessHitsTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final String ALICE = "Basic YWxpY2U6YQ==";
     private static final String BOB = "Basic Ym9iOmI=";
     private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
     protected Properties testProperties() {

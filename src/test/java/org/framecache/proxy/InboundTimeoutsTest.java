@@ -27,11 +27,10 @@ class InboundTimeoutsTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final long IDLE = 1500;
     private static final long HEADERS = 1000;
     private static final byte[] REQUEST = "GET /not-dicomweb HTTP/1.1\r\nHost: proxy\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
     protected Properties testProperties() {

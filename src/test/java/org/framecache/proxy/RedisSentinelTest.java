@@ -47,9 +47,8 @@ class RedisSentinelTest extends ProxyTestSupport {
     @RegisterExtension
     static final RedisSentinelResource SENTINEL = RedisSentinelResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
 
     private SecondReplica secondReplica;
     private int secondPort;

@@ -39,9 +39,8 @@ class RenderedJpegXlAndHtj2kTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final int SIZE = 128;
+    private final FakeDicomWebStore store = STORE.running();
     private GeneratedInstance jxlLossless;
     private GeneratedInstance jxlFromJpeg;
     private GeneratedInstance htj2k;

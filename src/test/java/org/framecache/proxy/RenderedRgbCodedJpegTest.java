@@ -44,11 +44,10 @@ class RenderedRgbCodedJpegTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final int SIZE = 32;
     private static final int LEFT = 0xD02020;
     private static final int RIGHT = 0x2040C0;
+    private final FakeDicomWebStore store = STORE.running();
     private GeneratedInstance rgbCoded;
     private GeneratedInstance jfif;
 

@@ -35,9 +35,8 @@ class ReplicaCoalescingTest extends ProxyTestSupport {
     @RegisterExtension
     static final RedisResource REDIS = RedisResource.shared();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
 
     private SecondReplica secondReplica;
     private int secondPort;

@@ -39,8 +39,6 @@ class UpstreamDeadlineTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final long DEADLINE = 2000;
     private static final long BULK_DEADLINE = 4000;
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
@@ -48,6 +46,7 @@ class UpstreamDeadlineTest extends ProxyTestSupport {
     private static final String MULTIPART = "multipart/related; type=\"image/jpeg\"; boundary=" + BOUNDARY;
     private static final AtomicInteger INSTANCE = new AtomicInteger(1);
     private static final ExecutorService CLIENTS = Executors.newCachedThreadPool();
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
     protected Properties testProperties() {

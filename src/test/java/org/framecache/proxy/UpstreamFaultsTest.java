@@ -32,13 +32,12 @@ class UpstreamFaultsTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
     private static final String BOUNDARY = "fake-boundary-0123";
     private static final String MULTIPART = "multipart/related; type=\"image/jpeg\"; boundary=" + BOUNDARY;
     private static final byte[] RENDERED = {(byte) 0xFF, (byte) 0xD8, 'r', 'e', 'n', (byte) 0xFF, (byte) 0xD9};
     private static final AtomicInteger INSTANCE = new AtomicInteger(1);
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
     protected Properties testProperties() {

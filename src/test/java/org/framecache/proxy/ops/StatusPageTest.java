@@ -40,9 +40,8 @@ class StatusPageTest extends ProxyTestSupport {
     @RegisterExtension
     static final FakeStoreResource STORE = FakeStoreResource.own();
 
-    private final FakeDicomWebStore store = STORE.running();
-
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
     protected Properties testProperties() {
