@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,19 +18,26 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
+import org.framecache.proxy.testing.OrthancResource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Clients that hang up in the middle of a large pass-through download must not keep the proxy's upstream
  * connections: with a pool of two, a few aborted downloads are followed by a request that still gets through.
  */
-class AbortedDownloadTest extends SharedOrthancTestSupport {
+class AbortedDownloadTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private GeneratedInstance slide;
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(ORTHANC);
         p.setProperty("camel.component.http.connections-per-route", "2");
         p.setProperty("camel.component.http.max-total-connections", "2");
         p.setProperty("camel.component.http.connection-request-timeout", "2000");
+        return p;
     }
 
     /** Upstream connections taken from the pools of every upstream endpoint and not yet given back. */

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,19 +10,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Accept spellings viewers and libraries send, against the real Orthanc, each on a fresh instance (so no
  * answer comes from what an earlier spelling taught the proxy). Writes the table to target/accept-table.md.
  */
-class AcceptSpellingsTest extends SharedOrthancTestSupport {
+class AcceptSpellingsTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final String JPEG_STORED = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
 
     private record Row(String accept, int status, String partType, boolean storedBytes) {
     }
@@ -51,7 +63,6 @@ class AcceptSpellingsTest extends SharedOrthancTestSupport {
             new Row("multipart/related; type=\"image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", 400, null, false));
 
     private final List<GeneratedInstance> instances = new ArrayList<>();
-
 
     @BeforeAll
     void upload() {

@@ -1,5 +1,9 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.OrthancResource.ALICE;
+import static org.framecache.proxy.testing.OrthancResource.BOB;
+import static org.framecache.proxy.testing.OrthancResource.basic;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,23 +11,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A cached frame is never served to a caller the store would refuse: real Orthanc with basic authentication,
  * user A fills the cache, then no, wrong and valid credentials each get what the store would have said.
  */
-class AccessControlTest extends AuthenticatingOrthancTestSupport {
+class AccessControlTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.withAliceAndBob();
+
     private GeneratedInstance slide;
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
 
     @BeforeAll
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 4, 4, 256, false);
-        orthanc.upload(slide.part10());
+        ORTHANC.upload(slide.part10());
     }
 
     private String url(String frames) {

@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -14,18 +15,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The access log and the audit, sent to seda endpoints here so the test can read them. */
-class AccessLogTest extends FakeStoreTestSupport {
+class AccessLogTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SECRET = "Basic YWxpY2U6c2VjcmV0LXBhc3N3b3Jk";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE);
         p.setProperty("access-log.endpoint", "seda:access");
         p.setProperty("access-log.format", "json");
         p.setProperty("audit.endpoint", "seda:audit");
+        return p;
     }
 
     private JsonNode next(String endpoint) throws Exception {

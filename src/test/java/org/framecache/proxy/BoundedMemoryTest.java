@@ -1,14 +1,12 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +22,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -32,9 +29,9 @@ import javax.imageio.ImageIO;
 
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
-import org.framecache.proxy.testing.FreePorts;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
+import org.framecache.proxy.testing.OrthancResource;
+import org.framecache.proxy.testing.ProxyJvm;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +40,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The requests that used to kill the proxy or hang it, sent to a proxy in a JVM of its own started with the image's
@@ -55,7 +53,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BoundedMemoryTest {
-    private static final OrthancProcess ORTHANC = OrthancProcess.shared();
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
     private static final String STORED = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final int SIDE = 1024; // 1024 x 1024 RGB: 3 MiB frames
@@ -71,8 +70,7 @@ class BoundedMemoryTest {
     /** One 1024 x 1024 and one 2048 x 2048 baseline JPEG frame: large single frames (overview images) to render. */
     private GeneratedInstance big;
     private GeneratedInstance huge;
-    private Process proxy;
-    private ProxyOutput output;
+    private ProxyJvm proxy;
     private int port;
     private int management;
 
@@ -89,23 +87,10 @@ class BoundedMemoryTest {
         huge = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 1, 1, 2048, true);
         ORTHANC.upload(huge.part10());
 
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(imageJvmFlags());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), ProxyMain.class.getName()));
-        port = FreePorts.loopback();
-        management = FreePorts.loopback();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("PROXY_UPSTREAM_URL", ORTHANC.dicomWebUrl());
-        builder.environment().put("PROXY_ROUTES_DIR", Path.of("routes").toAbsolutePath().toString());
-        builder.environment().put("CAMEL_SERVER_HOST", "127.0.0.1");
-        builder.environment().put("CAMEL_SERVER_PORT", Integer.toString(port));
-        builder.environment().put("CAMEL_MANAGEMENT_HOST", "127.0.0.1");
-        builder.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(management));
-        builder.environment().put("PREFETCH_MIN_FRAMES", "41");
-        proxy = builder.start();
-        output = new ProxyOutput(proxy, Files.createTempFile("bounded-memory-proxy", ".log"));
-        output.await(line -> line.contains("In-process hits are answered before their routes"), 60).get();
+        proxy = ProxyJvm.mainClass(imageJvmFlags()).with(propertiesOf(ORTHANC)).with("prefetch.min-frames", "41").start();
+        port = proxy.port();
+        management = proxy.managementPort();
+        proxy.line(line -> line.contains("In-process hits are answered before their routes"), Duration.ofSeconds(60)).get();
     }
 
     /** The JVM options of the image's CMD: what production runs with. */
@@ -122,10 +107,7 @@ class BoundedMemoryTest {
     @AfterAll
     void stop() throws InterruptedException {
         if (proxy != null) {
-            proxy.destroy();
-            if (!proxy.waitFor(15, TimeUnit.SECONDS)) {
-                proxy.destroyForcibly().waitFor();
-            }
+            proxy.close();
         }
     }
 
@@ -166,7 +148,7 @@ class BoundedMemoryTest {
     }
 
     private void assertUp() {
-        assertTrue(proxy.isAlive(), "the proxy is up:\n" + output.tail());
+        assertTrue(proxy.isAlive(), "the proxy is up:\n" + proxy.tail());
     }
 
     private String metrics() throws IOException, InterruptedException {
@@ -184,8 +166,8 @@ class BoundedMemoryTest {
     @Test
     @Order(1)
     void theFirstFrameOfA126MiBInstanceIsServedAndTheInstancePrefetchedAsAStream() throws Exception {
-        CompletableFuture<String> prefetched = output.await(line -> line.contains("prefetch")
-                && line.contains(large.sopInstanceUid()), 120);
+        CompletableFuture<String> prefetched = proxy.line(line -> line.contains("prefetch")
+                && line.contains(large.sopInstanceUid()), Duration.ofSeconds(120));
         HttpResponse<byte[]> first = get(frames(large, "1"));
         assertEquals(200, first.statusCode(), new String(first.body(), StandardCharsets.ISO_8859_1));
         assertArrayEquals(large.frames().get(0), parts(first).get(0).content());
@@ -249,9 +231,9 @@ class BoundedMemoryTest {
         // in process (remembered caller), then through the route (a caller the proxy has not seen)
         for (String authorization : List.of("", "Authorization: Bearer a-third-caller\r\n")) {
             String path = URI.create(frames(listed, list(1, 10))).getRawPath();
-            CompletableFuture<String> logged = output.await(line -> line.contains("access - GET " + path + " ")
+            CompletableFuture<String> logged = proxy.line(line -> line.contains("access - GET " + path + " ")
                     && line.contains("caller=" + (authorization.isEmpty() ? "anonymous" : "")) && !line.contains(" 200 ")
-                    && !line.contains(" 413 "), 60);
+                    && !line.contains(" 413 "), Duration.ofSeconds(60));
             try (Socket socket = new Socket("127.0.0.1", port)) {
                 socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: " + STORED
                         + "\r\n" + authorization + "\r\n").getBytes(StandardCharsets.US_ASCII));
@@ -348,54 +330,5 @@ class BoundedMemoryTest {
         // it, nothing but a bounded rest (what the proxy needs when idle) may stay
         assertTrue(heap < cached + 48 * MIB, "heap after GC " + heap / MIB + " MiB, cache " + cached / MIB + " MiB");
         assertUp();
-    }
-
-    /** The proxy's console, kept in a file, and lines awaited as they come (no polling). */
-    private static final class ProxyOutput {
-        private final List<String> lines = new ArrayList<>();
-        private final List<Watch> watches = new ArrayList<>();
-        private final Path file;
-
-        private record Watch(Predicate<String> matches, CompletableFuture<String> line) {
-        }
-
-        ProxyOutput(Process process, Path file) {
-            this.file = file;
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8)); PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
-                    for (String line; (line = in.readLine()) != null; ) {
-                        out.println(line);
-                        out.flush();
-                        add(line);
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-                synchronized (this) {
-                    watches.forEach(w -> w.line().completeExceptionally(new IllegalStateException(
-                            "the proxy exited:\n" + tail())));
-                }
-            }, "proxy-output");
-            reader.setDaemon(true);
-            reader.start();
-        }
-
-        private synchronized void add(String line) {
-            lines.add(line);
-            watches.removeIf(w -> w.matches().test(line) && w.line().complete(line));
-        }
-
-        /** The first line, past or to come, that matches. */
-        synchronized CompletableFuture<String> await(Predicate<String> matches, int seconds) {
-            CompletableFuture<String> line = new CompletableFuture<>();
-            lines.stream().filter(matches).findFirst().ifPresentOrElse(line::complete,
-                    () -> watches.add(new Watch(matches, line)));
-            return line.orTimeout(seconds, TimeUnit.SECONDS);
-        }
-
-        synchronized String tail() {
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())) + "\n(" + file + ")";
-        }
     }
 }

@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import org.framecache.proxy.access.InstanceAccess;
@@ -21,12 +23,22 @@ import org.framecache.proxy.testing.Await;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Concurrent misses for one frame cost one upstream request; the others wait for its result. */
-class CoalescingTest extends FakeStoreTestSupport {
-    private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+class CoalescingTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
 
+    private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(STORE);
+    }
 
     private List<CompletableFuture<HttpResponse<byte[]>>> send(int n, String url) {
         List<CompletableFuture<HttpResponse<byte[]>>> sent = new ArrayList<>();

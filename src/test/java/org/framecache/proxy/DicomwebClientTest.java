@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -17,16 +18,19 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.framecache.proxy.upstream.UpstreamCallCounter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The proxy driven by the real JavaScript {@code dicomweb-client} (the library Slim and OHIF use) under Node.js,
@@ -37,7 +41,10 @@ import org.junit.jupiter.api.Test;
  * once; later runs reuse it. Without {@code node}/{@code npm} (or when the install fails) the test fails when
  * {@code CI=true} and is skipped otherwise.
  */
-class DicomwebClientTest extends SharedOrthancTestSupport {
+class DicomwebClientTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int[] FRAMES = {1, 5, 3};
     private static final long NODE_TIMEOUT_SECONDS = 60;
@@ -47,6 +54,10 @@ class DicomwebClientTest extends SharedOrthancTestSupport {
     private Path clientDir;
     private Path expectedFile;
 
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
 
     @BeforeAll
     void upload() {

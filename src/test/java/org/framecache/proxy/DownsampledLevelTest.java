@@ -1,30 +1,42 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Virtual pyramid levels in front of real Orthanc: {@code downsample=N} on the frames of a TILED_FULL instance gives
  * the frames of the level scaled by 1/N (each from its block of stored tiles, fetched once), and the instance's
  * metadata with the same parameter describes that level (total pixel matrix, NumberOfFrames, frame size, spacing).
  */
-class DownsampledLevelTest extends SharedOrthancTestSupport {
+class DownsampledLevelTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private GeneratedInstance jpegLevel;
     private GeneratedInstance nativeLevel;
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
+
     /** The same level again, for rendered requests (so the counts of the raw tests do not depend on their order). */
     private GeneratedInstance renderedLevel;
 

@@ -1,5 +1,7 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.OrthancResource.ALICE;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,12 +11,15 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The proxy's edge as an attacker tries it, against a real Orthanc with basic authentication: no path leaves the
@@ -22,14 +27,22 @@ import org.junit.jupiter.api.Test;
  * header, and forwarding headers from an untrusted peer change nothing. Each case checks what the store saw (the
  * proxy's upstream call count, and the instance still stored) as well as what the client saw.
  */
-class EdgeTest extends AuthenticatingOrthancTestSupport {
+class EdgeTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.withAliceAndBob();
+
     private GeneratedInstance slide;
     private String orthancId;
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
 
     @BeforeAll
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 2, 2, 256, false);
-        orthancId = orthanc.upload(slide.part10());
+        orthancId = ORTHANC.upload(slide.part10());
     }
 
     private String instancePath() {
@@ -55,7 +68,7 @@ class EdgeTest extends AuthenticatingOrthancTestSupport {
     }
 
     private boolean stillStored() {
-        return orthanc.get("/instances/" + orthancId, null).statusCode() == 200;
+        return ORTHANC.running().get("/instances/" + orthancId, null).statusCode() == 200;
     }
 
     @Test
@@ -107,7 +120,7 @@ class EdgeTest extends AuthenticatingOrthancTestSupport {
         // Camel's own headers from the query change neither the call nor the path
         long passThrough = upstreamCalls().getPassThroughCalls();
         HttpResponse<byte[]> steered = get("http://127.0.0.1:" + proxyPort + "/dicomweb/studies?StudyInstanceUID=" + slide.studyUid()
-                + "&CamelHttpPath=/system&CamelHttpUri=http://127.0.0.1:" + orthanc.port() + "/system&CamelHttpQuery=x"
+                + "&CamelHttpPath=/system&CamelHttpUri=http://127.0.0.1:" + ORTHANC.running().port() + "/system&CamelHttpQuery=x"
                 + "&Content-Type=text/evil", "Authorization", ALICE);
         assertEquals(200, steered.statusCode(), new String(steered.body()));
         assertTrue(new String(steered.body()).contains(slide.studyUid()), "still the search asked for");

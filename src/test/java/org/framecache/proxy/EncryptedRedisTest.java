@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,8 +16,11 @@ import java.util.Set;
 import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.framecache.proxy.testing.RedisProcess;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
+import org.framecache.proxy.testing.RedisResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -24,18 +28,24 @@ import redis.clients.jedis.Jedis;
  * copied under another frame's key (someone with write access to Redis moving values around) is not served: it is a
  * miss, fetched from the store, and counted in dicomweb_cache_values_rejected_total.
  */
-class EncryptedRedisTest extends FakeStoreTestSupport {
-    private static final RedisProcess REDIS = RedisProcess.shared();
+class EncryptedRedisTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+    @RegisterExtension
+    static final RedisResource REDIS = RedisResource.shared();
+
     private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
     private static final String INSTANCE = "1.2.3.4.77";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
-    protected void moreProperties(Properties p) {
-        p.setProperty("cache.redis-url", REDIS.url());
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE, REDIS);
         p.setProperty("cache.key-prefix", "sealed-" + proxyPort + ":");
         p.setProperty("cache.encryption-key", "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
         // an in-process tier too small for any frame here: every lookup goes to Redis
         p.setProperty("cache.memory-max-bytes", "1");
+        return p;
     }
 
     private static byte[] frame(int n) {
@@ -65,7 +75,7 @@ class EncryptedRedisTest extends FakeStoreTestSupport {
         assertEquals(fetched, store.frameCalls(), "frame 2 came from Redis, opened");
         assertEquals(0.0, rejected());
 
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.running().port())) {
             Set<String> keys1 = jedis.keys("sealed-" + proxyPort + ":*:{" + INSTANCE + "}:1:raw:*");
             Set<String> keys2 = jedis.keys("sealed-" + proxyPort + ":*:{" + INSTANCE + "}:2:raw:*");
             assertEquals(1, keys1.size());

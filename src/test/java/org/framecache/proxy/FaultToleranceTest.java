@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,18 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Properties;
 
 import org.framecache.proxy.testing.Await;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
-import org.framecache.proxy.testing.RedisProcess;
+import org.framecache.proxy.testing.OrthancResource;
+import org.framecache.proxy.testing.RedisResource;
 import org.framecache.proxy.testing.SlideGenerator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -27,18 +27,17 @@ import redis.clients.jedis.Jedis;
  * finds both processes running, so any one runs alone or in any order.
  */
 class FaultToleranceTest extends ProxyTestSupport {
-    private OrthancProcess orthanc;
-    private RedisProcess redis;
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.own();
+    @RegisterExtension
+    static final RedisResource REDIS = RedisResource.own();
+
     private GeneratedInstance slide;
     private boolean orthancStopped;
 
     @Override
     protected Properties testProperties() {
-        orthanc = OrthancProcess.start(Map.of());
-        redis = RedisProcess.start();
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
-        p.setProperty("cache.redis-url", redis.url());
+        Properties p = propertiesOf(ORTHANC, REDIS);
         p.setProperty("cache.redis-retry-ms", "100");
         p.setProperty("proxy.breaker-failures", "3");
         p.setProperty("proxy.breaker-open-ms", "1000");
@@ -48,25 +47,19 @@ class FaultToleranceTest extends ProxyTestSupport {
     @BeforeEach
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 8, 8, 256, false);
-        orthanc.upload(slide.part10());
+        ORTHANC.upload(slide.part10());
     }
 
     /** What a test stopped (or a failed test left stopped) runs again for the next one. */
     @AfterEach
     void runningAgain() {
         if (orthancStopped) {
-            orthanc.restart();
+            ORTHANC.running().restart();
             orthancStopped = false;
         }
-        if (!redis.isAlive()) {
-            redis.restart();
+        if (!REDIS.running().isAlive()) {
+            REDIS.running().restart();
         }
-    }
-
-    @AfterAll
-    void stopProcesses() {
-        orthanc.close();
-        redis.close();
     }
 
     private HttpResponse<byte[]> frame(int n) throws Exception {
@@ -83,11 +76,11 @@ class FaultToleranceTest extends ProxyTestSupport {
 
     private void stopOrthanc() {
         orthancStopped = true;
-        orthanc.stop();
+        ORTHANC.running().stop();
     }
 
     private boolean inRedis(int frame) {
-        try (Jedis jedis = new Jedis("127.0.0.1", redis.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.running().port())) {
             return !jedis.keys("*:{" + slide.sopInstanceUid() + "}:" + frame + ":raw:*").isEmpty();
         }
     }
@@ -98,7 +91,7 @@ class FaultToleranceTest extends ProxyTestSupport {
             assertEquals(200, frame(i).statusCode());
         }
         assertTrue(inRedis(5));
-        redis.kill();
+        REDIS.running().kill();
         for (int i = 1; i <= 30; i++) {
             HttpResponse<byte[]> response = frame(i);
             assertEquals(200, response.statusCode(), "request " + i + " while Redis is down");
@@ -108,7 +101,7 @@ class FaultToleranceTest extends ProxyTestSupport {
         String health = new String(ready.body());
         assertEquals(200, ready.statusCode(), "degraded, not down: " + health);
         assertTrue(health.contains("frame-cache") && health.contains("degraded"), health);
-        redis.restart();
+        REDIS.running().restart();
         // once the retry pause (cache.redis-retry-ms = 100) is over, a new frame is written to Redis again
         int[] next = {31};
         Await.until(Duration.ofSeconds(10), () -> {
@@ -153,7 +146,7 @@ class FaultToleranceTest extends ProxyTestSupport {
         assertEquals(200, ready.statusCode(), "degraded, not down");
         assertTrue(new String(ready.body()).contains("circuit open"), new String(ready.body()));
 
-        orthanc.restart();
+        ORTHANC.running().restart();
         orthancStopped = false;
         // refused (503) until the open pause configured above (1000 ms) is over; then the trial call closes the circuit
         Await.until(Duration.ofSeconds(10), () -> served(63), "the circuit lets a trial call through and closes");

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,11 +13,12 @@ import java.util.Set;
 import org.framecache.proxy.inbound.CachedFrame;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
-import org.framecache.proxy.testing.RedisProcess;
+import org.framecache.proxy.testing.OrthancResource;
+import org.framecache.proxy.testing.RedisResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -25,8 +27,10 @@ import redis.clients.jedis.Jedis;
  * rendered fallback, and the error statuses.
  */
 class FramesEndToEndTest extends ProxyTestSupport {
-    private static final OrthancProcess ORTHANC = OrthancProcess.shared();
-    private static final RedisProcess REDIS = RedisProcess.shared();
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+    @RegisterExtension
+    static final RedisResource REDIS = RedisResource.shared();
 
     private GeneratedInstance slide;
     private String slideId;
@@ -36,9 +40,7 @@ class FramesEndToEndTest extends ProxyTestSupport {
 
     @Override
     protected Properties testProperties() {
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", ORTHANC.dicomWebUrl());
-        p.setProperty("cache.redis-url", REDIS.url());
+        Properties p = propertiesOf(ORTHANC, REDIS);
         p.setProperty("cache.key-prefix", "e2e-" + proxyPort + ":");
         p.setProperty("cache.ttl-seconds", "600");
         return p;
@@ -75,7 +77,7 @@ class FramesEndToEndTest extends ProxyTestSupport {
         List<BodyPart> parts = parts(cold);
         assertEquals(1, parts.size());
         assertEquals("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", parts.get(0).contentType());
-        assertArrayEquals(ORTHANC.rawFrame(slideId, 7), parts.get(0).content());
+        assertArrayEquals(ORTHANC.running().rawFrame(slideId, 7), parts.get(0).content());
         assertArrayEquals(slide.frames().get(6), parts.get(0).content());
         assertTrue(parts.get(0).headers().get("content-location").endsWith("/instances/" + slide.sopInstanceUid() + "/frames/7"));
 
@@ -140,7 +142,7 @@ class FramesEndToEndTest extends ProxyTestSupport {
     @Test
     void framesAreWrittenToRedisWithTheConfiguredTtl() throws Exception {
         assertEquals(200, get(url(slide, "200"), "Accept", STORED).statusCode());
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.running().port())) {
             Set<String> keys = jedis.keys("e2e-" + proxyPort + ":*:{" + slide.sopInstanceUid() + "}:200:*");
             assertEquals(1, keys.size(), keys.toString());
             String key = keys.iterator().next();
@@ -158,7 +160,7 @@ class FramesEndToEndTest extends ProxyTestSupport {
         assertEquals(200, response.statusCode(), new String(response.body()));
         List<BodyPart> parts = parts(response);
         assertEquals("application/octet-stream; transfer-syntax=1.2.840.10008.1.2.1", parts.get(0).contentType());
-        assertArrayEquals(ORTHANC.rawFrame(nativeId, 1), parts.get(0).content());
+        assertArrayEquals(ORTHANC.running().rawFrame(nativeId, 1), parts.get(0).content());
         assertArrayEquals(nativeSlide.frames().get(5), parts.get(1).content());
     }
 
@@ -178,7 +180,7 @@ class FramesEndToEndTest extends ProxyTestSupport {
             assertEquals((byte) 0xFF, part.content()[0]);
             assertEquals((byte) 0xD8, part.content()[1]);
         }
-        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.port())) {
+        try (Jedis jedis = new Jedis("127.0.0.1", REDIS.running().port())) {
             assertTrue(jedis.keys("e2e-" + proxyPort + ":*:{" + implicitSlide.sopInstanceUid() + "}:*:raw:*").isEmpty(),
                     "a rejected raw answer must cache nothing");
             assertEquals(2, jedis.keys("e2e-" + proxyPort + ":*:{" + implicitSlide.sopInstanceUid() + "}:*:rendered:*").size());

@@ -1,18 +1,19 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A hung store (real Orthanc, SIGSTOP: its port accepts connections, nothing answers): a frame of an instance the
@@ -20,33 +21,31 @@ import org.junit.jupiter.api.Test;
  * Uses its own Orthanc, since it stops it.
  */
 class HungStoreTest extends ProxyTestSupport {
-    private OrthancProcess orthanc;
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.own();
 
     @Override
     protected Properties testProperties() {
-        orthanc = OrthancProcess.start(Map.of());
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", orthanc.dicomWebUrl());
-        return p; // proxy.upstream-deadline-ms: the shipped default
+        return propertiesOf(ORTHANC); // proxy.upstream-deadline-ms: the shipped default
     }
 
+    /** Running again if a failed test left it suspended, for the resource to stop it. */
     @AfterAll
-    void stopOrthanc() {
-        orthanc.resume();
-        orthanc.close();
+    void resumeOrthanc() {
+        ORTHANC.running().resume();
     }
 
     @Test
     void aNeverSeenInstanceOfAHungStoreGets504WithinTenSeconds() throws Exception {
         GeneratedInstance slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 4, 4, 64, false);
-        orthanc.upload(slide.part10());
+        ORTHANC.upload(slide.part10());
         String url = framesUrl(slide.studyUid(), slide.seriesUid(), slide.sopInstanceUid(), "3");
 
-        orthanc.suspend();
+        ORTHANC.running().suspend();
         long start = System.nanoTime();
         HttpResponse<byte[]> hung = get(url, "Accept", STORED);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        orthanc.resume();
+        ORTHANC.running().resume();
 
         System.out.printf("hung Orthanc: %d after %d ms (%s)%n", hung.statusCode(), millis, new String(hung.body()).strip());
         assertEquals(504, hung.statusCode(), new String(hung.body()));

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,11 +10,14 @@ import java.util.List;
 import java.util.Properties;
 
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.framecache.proxy.testing.FakeStoreSlides;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The store answers 404 with a body for an instance's ICC profile (bulk data): the answer is 502, and the store's
@@ -21,13 +25,20 @@ import org.junit.jupiter.api.Test;
  * served right away, not after the first call's deadline. (A guard: camel-http also closes each response when its
  * exchange completes, so this held before SourceIccProfiles closed the error answer itself.)
  */
-class IccProfileErrorReleasesConnectionTest extends FakeStoreTestSupport {
+class IccProfileErrorReleasesConnectionTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
+    private final FakeDicomWebStore store = STORE.running();
+
     private GeneratedInstance slide;
 
     @Override
-    protected void moreProperties(Properties properties) {
+    protected Properties testProperties() {
+        Properties properties = propertiesOf(STORE);
         properties.setProperty("camel.component.http.max-total-connections", "1");
         properties.setProperty("camel.component.http.connections-per-route", "1");
+        return properties;
     }
 
     @BeforeAll

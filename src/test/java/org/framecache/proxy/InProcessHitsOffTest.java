@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,15 +13,24 @@ import java.util.Properties;
 import org.framecache.proxy.server.InProcessHits;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** proxy.in-process-hits=false: a repeat of a cached frame goes through its route like any other request. */
-class InProcessHitsOffTest extends FakeStoreTestSupport {
+class InProcessHitsOffTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE);
         p.setProperty("proxy.in-process-hits", "false");
+        return p;
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,21 +20,30 @@ import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.server.InProcessHits;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hot tiles answered before their route: the same answer as the route's (status, headers, parts, bytes), only for a
  * caller the store accepted, and never for anything the route must decide.
  */
-class InProcessHitsTest extends FakeStoreTestSupport {
+class InProcessHitsTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final String ALICE = "Basic YWxpY2U6YQ==";
     private static final String BOB = "Basic Ym9iOmI=";
     private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE);
         p.setProperty("access-log.endpoint", "seda:access");
         p.setProperty("audit.endpoint", "seda:audit");
+        return p;
     }
 
     private InProcessHits hits() {

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,21 +14,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Raw sockets against the proxy's HTTP server: half-sent headers are cut at the header timeout even when trickled,
  * an idle keep-alive at the idle timeout, and a client that keeps using its connection is not disturbed.
  */
-class InboundTimeoutsTest extends FakeStoreTestSupport {
+class InboundTimeoutsTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final long IDLE = 1500;
     private static final long HEADERS = 1000;
     private static final byte[] REQUEST = "GET /not-dicomweb HTTP/1.1\r\nHost: proxy\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE);
         p.setProperty("proxy.inbound-idle-timeout-ms", Long.toString(IDLE));
         p.setProperty("proxy.inbound-header-timeout-ms", Long.toString(HEADERS));
+        return p;
     }
 
     private Socket connect() throws IOException {

@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,26 +14,33 @@ import org.apache.camel.builder.NotifyBuilder;
 import org.framecache.proxy.frames.InstancePrefetcher;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The whole-instance prefetch against the real Orthanc with prefetch.max-instance-bytes at 1 MiB: an instance under
  * it is read as a stream and every frame cached; a native one over it (known from its metadata) is never
  * downloaded; a compressed one, once its stored syntax is known, is started and stopped by the answer's length.
  */
-class PrefetchLimitsTest extends SharedOrthancTestSupport {
+class PrefetchLimitsTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final int LIMIT = 1 << 20;
     private GeneratedInstance under;
     private GeneratedInstance nativeOver;
     private GeneratedInstance jpegOver;
 
     @Override
-    protected void moreProperties(Properties properties) {
+    protected Properties testProperties() {
+        Properties properties = propertiesOf(ORTHANC);
         properties.setProperty("prefetch.enabled", "true");
         properties.setProperty("prefetch.min-frames", "16");
         properties.setProperty("prefetch.max-instance-bytes", Integer.toString(LIMIT));
+        return properties;
     }
 
     @BeforeAll

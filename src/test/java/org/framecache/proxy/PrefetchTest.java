@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,28 +14,29 @@ import java.time.Duration;
 import org.framecache.proxy.frames.InstancePrefetcher;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
-import org.framecache.proxy.testing.RedisProcess;
+import org.framecache.proxy.testing.OrthancResource;
+import org.framecache.proxy.testing.RedisResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.framecache.proxy.testing.Await;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Whole-instance prefetch against the real Orthanc and Redis: one miss, one background download of the instance,
  * and then every frame is served from the cache, byte-identical to what Orthanc stores.
  */
 class PrefetchTest extends ProxyTestSupport {
-    private static final OrthancProcess ORTHANC = OrthancProcess.shared();
-    private static final RedisProcess REDIS = RedisProcess.shared();
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+    @RegisterExtension
+    static final RedisResource REDIS = RedisResource.shared();
     private GeneratedInstance slide;
     private GeneratedInstance small;
 
     @Override
     protected Properties testProperties() {
-        Properties p = new Properties();
-        p.setProperty("proxy.upstream-url", ORTHANC.dicomWebUrl());
-        p.setProperty("cache.redis-url", REDIS.url());
+        Properties p = propertiesOf(ORTHANC, REDIS);
         p.setProperty("cache.key-prefix", "prefetch-" + proxyPort + ":");
         p.setProperty("prefetch.enabled", "true");
         p.setProperty("prefetch.min-frames", "16");

@@ -22,7 +22,9 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * Boots the real application (ProxyMain.CONFIGURATIONS + the YAML in routes/) on a free loopback port, one context per
- * test class; subclasses say which store and cache it talks to by overriding properties, never routes.
+ * test class; subclasses say which store and cache it talks to by overriding properties, never routes: they declare
+ * those as {@link org.framecache.proxy.testing.TestResource}s and return their properties from
+ * {@link #testProperties()}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class ProxyTestSupport extends CamelMainTestSupport {
@@ -36,7 +38,10 @@ public abstract class ProxyTestSupport extends CamelMainTestSupport {
     protected int proxyPort;
     protected int managementPort;
 
-    /** Properties this test changes; upstream and cache at least. */
+    /**
+     * Properties this test changes; upstream and cache at least, usually {@code propertiesOf(STORE, REDIS)} of its
+     * resources. Called from the constructor (see {@link #proxyPort}): a resource starts when asked for them.
+     */
     protected abstract Properties testProperties();
 
     @Override

@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,21 +13,24 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.framecache.proxy.testing.RedisProcess;
 import org.framecache.proxy.testing.RedisSentinel;
+import org.framecache.proxy.testing.RedisSentinelResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -37,33 +41,31 @@ import redis.clients.jedis.Jedis;
  * once the sentinels have promoted the replica, writes and reads go through it again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RedisSentinelTest extends FakeStoreTestSupport {
-    private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+class RedisSentinelTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+    @RegisterExtension
+    static final RedisSentinelResource SENTINEL = RedisSentinelResource.own();
 
-    /** Started from moreProperties, i.e. from the constructor: no initializer (see ProxyTestSupport). */
-    private RedisSentinel sentinel;
+    private static final String JPEG = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
+
     private SecondReplica secondReplica;
     private int secondPort;
 
+    /** The settings of both replicas. */
     @Override
-    protected void moreProperties(Properties p) {
-        sentinel = RedisSentinel.start();
-        sentinelCache().forEach(p::setProperty);
-    }
-
-    /** The cache settings of both replicas. */
-    private Map<String, String> sentinelCache() {
-        return Map.of(
-                "cache.redis-sentinel-master", RedisSentinel.MASTER,
-                "cache.redis-sentinel-nodes", sentinel.sentinelNodes(),
-                "cache.redis-timeout-ms", "200",
-                // back to Redis soon after a failure, so the test sees the failover rather than the back-off
-                "cache.redis-retry-ms", "100");
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE, SENTINEL);
+        p.setProperty("cache.redis-timeout-ms", "200");
+        // back to Redis soon after a failure, so the test sees the failover rather than the back-off
+        p.setProperty("cache.redis-retry-ms", "100");
+        return p;
     }
 
     @BeforeAll
     void startSecondReplica() throws Exception {
-        secondReplica = new SecondReplica(store.dicomWebUrl(), sentinelCache());
+        secondReplica = new SecondReplica(testProperties());
         secondPort = secondReplica.port;
         // each part's bytes are a function of its instance and frame, so a frame served for another is recognised
         store.answerFrames(path -> {
@@ -81,9 +83,6 @@ class RedisSentinelTest extends FakeStoreTestSupport {
     void stopAll() throws Exception {
         if (secondReplica != null) {
             secondReplica.close();
-        }
-        if (sentinel != null) {
-            sentinel.close();
         }
     }
 
@@ -127,7 +126,7 @@ class RedisSentinelTest extends FakeStoreTestSupport {
             assertEquals(null, wrongIn(secondPort, instance, frame));
         }
         assertEquals(before + 4, store.frameCalls(), "the second replica read them from Redis");
-        try (Jedis primary = new Jedis("127.0.0.1", sentinel.primary().port())) {
+        try (Jedis primary = new Jedis("127.0.0.1", SENTINEL.running().primary().port())) {
             assertEquals(4, primary.keys("*{" + instance + "}*").size(), "the frames live on the primary");
         }
         FrameCache frameCache = context.getRegistry().lookupByNameAndType("frameCache", FrameCache.class);
@@ -143,7 +142,7 @@ class RedisSentinelTest extends FakeStoreTestSupport {
     @Test
     @Order(2)
     void theSentinelsPromoteTheReplicaAfterAPrimaryIsKilledAndNothingWrongIsServedMeanwhile() throws Exception {
-        RedisProcess oldPrimary = sentinel.primary();
+        RedisProcess oldPrimary = SENTINEL.running().primary();
         long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
         long killedAt = 0;
         long recoveredAt = 0;
@@ -187,7 +186,7 @@ class RedisSentinelTest extends FakeStoreTestSupport {
                         + "slowest round %d ms, recovered %.2f s after SIGKILL (down-after %d ms)%n", rounds, fromRedis,
                 fromStoreSinceKill, slowestNanos / 1_000_000, recoverySeconds, RedisSentinel.DOWN_AFTER_MILLIS);
         assertTrue(recoveredAt != 0, "Redis served the replicas again within 40 s of the kill");
-        RedisProcess newPrimary = sentinel.awaitFailoverFrom(oldPrimary, Duration.ofSeconds(5));
+        RedisProcess newPrimary = SENTINEL.running().awaitFailoverFrom(oldPrimary, Duration.ofSeconds(5));
         assertNotEquals(oldPrimary.port(), newPrimary.port());
         assertFalse(oldPrimary.isAlive());
         assertEquals(0, missedAfterRecovery, "once recovered, every frame written by one replica is read by the other");

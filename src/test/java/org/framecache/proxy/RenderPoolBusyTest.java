@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,9 +20,11 @@ import java.util.stream.IntStream;
 
 import org.framecache.proxy.render.RenderPool;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Back-pressure of the render pool, over real HTTP: with its one thread busy and its one queue slot taken, a rendered miss is refused
@@ -29,15 +32,20 @@ import org.junit.jupiter.api.Test;
  * thread is free the same request is rendered. Cached renderings never need the pool. (quality=80: a baseline JPEG
  * asked as it is would be served as stored, without the pool.)
  */
-class RenderPoolBusyTest extends SharedOrthancTestSupport {
+class RenderPoolBusyTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private GeneratedInstance slide;
 
     @Override
-    protected void moreProperties(Properties properties) {
+    protected Properties testProperties() {
+        Properties properties = propertiesOf(ORTHANC);
         properties.setProperty("render.threads", "1");
         properties.setProperty("render.queue", "1");
         // 1 MiB: a 64x64 tile's rendering fits (~0.3 MiB), a 512x512 frame's (~2.3 MiB) does not
         properties.setProperty("render.max-memory-bytes", Integer.toString(1 << 20));
+        return properties;
     }
 
     private GeneratedInstance large;

@@ -1,31 +1,46 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.framecache.proxy.testing.FakeStoreSlides;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A store that errs now and then: a 500 while the stored frames are fetched to render (or to learn the stored syntax)
  * is this request's failure, never remembered as "the stored frames are unusable": once the store answers again, the
  * proxy renders (a WebP only the proxy can make). A syntax the proxy does not take is remembered, and the store renders.
  */
-class RenderedAfterStoreErrorTest extends FakeStoreTestSupport {
+class RenderedAfterStoreErrorTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
+    private final FakeDicomWebStore store = STORE.running();
+
     private final AtomicBoolean failing = new AtomicBoolean();
     private GeneratedInstance renderedFirst;
     private GeneratedInstance probedFirst;
     private GeneratedInstance implicitSlide;
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(STORE);
+    }
 
     @BeforeAll
     void serveSlides() {

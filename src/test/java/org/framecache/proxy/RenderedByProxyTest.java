@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +14,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Properties;
 import java.util.stream.IntStream;
 
 import javax.imageio.ImageIO;
@@ -21,9 +23,11 @@ import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.server.InProcessHits;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -34,13 +38,21 @@ import org.junit.jupiter.params.provider.CsvSource;
  * stored bytes, one raw fetch per stored frame shared by rendered and raw requests (the store's /rendered never
  * asked), and client-capability transcoding on the raw path.
  */
-class RenderedByProxyTest extends SharedOrthancTestSupport {
+class RenderedByProxyTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final String BASELINE_JPEG_FRAMES =
             "multipart/related; type=\"image/jpeg\"; transfer-syntax=" + TransferSyntaxes.JPEG_BASELINE;
 
     private GeneratedInstance jpegSlide;
     private GeneratedInstance nativeSlide;
     private GeneratedInstance implicitSlide;
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
+
     /** For the long frame list alone: it caches every frame of its instance. */
     private GeneratedInstance listSlide;
     /** One 256 x 256 frame: an image of a single frame (an overview, a label), downsampled on its own. */

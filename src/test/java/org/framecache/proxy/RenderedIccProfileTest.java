@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,21 +14,32 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Properties;
 import java.util.zip.InflaterInputStream;
 
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The instance's ICC profile as a rendering source, in front of real Orthanc (which names it in the metadata as bulk
  * data): fetched once per instance with the caller's credentials and cached, embedded as it is with iccprofile=yes,
  * a colour transform with iccprofile=adobergb changes the pixels, and iccprofile=no never fetches it.
  */
-class RenderedIccProfileTest extends SharedOrthancTestSupport {
+class RenderedIccProfileTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private GeneratedInstance slide;
     private byte[] profile;
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
 
     @BeforeAll
     void upload() throws IOException {

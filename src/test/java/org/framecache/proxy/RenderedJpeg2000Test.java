@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,23 +8,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Properties;
 
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.EncodedSlides;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A JPEG 2000 slide in real Orthanc, which can neither render nor transcode it: the proxy renders it (PNG equal to
  * the tile's pixels, the frame being lossless) and, for a client that asks baseline JPEG frames as Slim does, transcodes
  * the stored frames itself; the stored bytes stay what {@code transfer-syntax=*} gets.
  */
-class RenderedJpeg2000Test extends SharedOrthancTestSupport {
+class RenderedJpeg2000Test extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final int SIZE = 128;
     private GeneratedInstance slide;
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(ORTHANC);
+    }
 
     @BeforeAll
     void upload() {

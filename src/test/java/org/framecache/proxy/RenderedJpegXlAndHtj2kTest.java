@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.awt.image.BufferedImage;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Properties;
 
 import org.framecache.proxy.dicom.TransferSyntaxes;
 import org.framecache.proxy.image.PixelFormat;
@@ -14,11 +16,14 @@ import org.framecache.proxy.image.codec.JpegXlDecoder;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.EncodedSlides;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.framecache.proxy.testing.FakeStoreSlides;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * JPEG XL (lossless .4.110, JPEG recompression .4.111) and HTJ2K (.4.201) slides, made here by cjxl and ojph_compress,
@@ -30,11 +35,20 @@ import org.junit.jupiter.api.Test;
  * instances but answers its DICOMweb frames call for them with 500 "Unsupported transfer syntax" (tried here), as
  * it predates the syntaxes.
  */
-class RenderedJpegXlAndHtj2kTest extends FakeStoreTestSupport {
+class RenderedJpegXlAndHtj2kTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final int SIZE = 128;
+    private final FakeDicomWebStore store = STORE.running();
     private GeneratedInstance jxlLossless;
     private GeneratedInstance jxlFromJpeg;
     private GeneratedInstance htj2k;
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(STORE);
+    }
 
     @BeforeAll
     void upload() {

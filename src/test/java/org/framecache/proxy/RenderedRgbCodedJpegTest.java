@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -21,11 +23,14 @@ import javax.imageio.stream.ImageOutputStream;
 
 import org.framecache.proxy.testing.DicomWriter;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.framecache.proxy.testing.FakeStoreSlides;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.w3c.dom.Node;
 
 /**
@@ -35,12 +40,21 @@ import org.w3c.dom.Node;
  * it is decoded as the Photometric Interpretation says and written again, and shows the right colours. A JFIF frame
  * asked as JPEG with nothing to change is still the stored image itself.
  */
-class RenderedRgbCodedJpegTest extends FakeStoreTestSupport {
+class RenderedRgbCodedJpegTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final int SIZE = 32;
     private static final int LEFT = 0xD02020;
     private static final int RIGHT = 0x2040C0;
+    private final FakeDicomWebStore store = STORE.running();
     private GeneratedInstance rgbCoded;
     private GeneratedInstance jfif;
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(STORE);
+    }
 
     @BeforeAll
     void serveSlides() throws IOException {

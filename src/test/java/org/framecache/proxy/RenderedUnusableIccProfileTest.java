@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,12 +10,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.Properties;
 
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.framecache.proxy.testing.FakeStoreSlides;
 import org.framecache.proxy.testing.GeneratedInstance;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,8 +29,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * with iccprofile=yes, are 502 "the instance's ICC profile cannot be used" with the reason, never a 500; the
  * rendering without the profile (iccprofile=no) is unaffected.
  */
-class RenderedUnusableIccProfileTest extends FakeStoreTestSupport {
+class RenderedUnusableIccProfileTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
+    private final FakeDicomWebStore store = STORE.running();
+
     private final java.util.Map<String, GeneratedInstance> byClass = new java.util.HashMap<>();
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(STORE);
+    }
 
     @BeforeAll
     void serveSlides() throws IOException {

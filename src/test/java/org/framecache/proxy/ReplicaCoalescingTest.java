@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -11,40 +12,46 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.framecache.proxy.testing.RedisProcess;
+import org.framecache.proxy.testing.FakeStoreResource;
+import org.framecache.proxy.testing.RedisResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two replicas sharing one real Redis in front of a slow store: concurrent misses for one frame on both replicas
  * cost one upstream request (Redis loading marker); a replica whose marker holder never delivers fetches itself.
  */
-class ReplicaCoalescingTest extends FakeStoreTestSupport {
+class ReplicaCoalescingTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+    @RegisterExtension
+    static final RedisResource REDIS = RedisResource.shared();
+
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
-    private static final RedisProcess REDIS = RedisProcess.shared();
+    private final FakeDicomWebStore store = STORE.running();
 
     private SecondReplica secondReplica;
     private int secondPort;
 
     @Override
-    protected void moreProperties(Properties p) {
-        p.setProperty("cache.redis-url", REDIS.url());
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE, REDIS);
         p.setProperty("cache.key-prefix", "replicas-" + proxyPort + ":");
         p.setProperty("proxy.replica-wait-ms", "3000");
+        return p;
     }
 
     @BeforeAll
     void startSecondReplica() throws Exception {
-        secondReplica = new SecondReplica(store.dicomWebUrl(), Map.of("cache.redis-url", REDIS.url(),
-                "proxy.replica-wait-ms", "3000", "cache.key-prefix", "replicas-" + proxyPort + ":"));
+        secondReplica = new SecondReplica(testProperties());
         secondPort = secondReplica.port;
     }
 

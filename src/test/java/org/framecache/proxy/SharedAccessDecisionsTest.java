@@ -1,5 +1,7 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.OrthancResource.ALICE;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,27 +17,34 @@ import org.framecache.proxy.http.ProxyException;
 import org.framecache.proxy.inbound.FrameRequest;
 import org.framecache.proxy.inbound.Representation;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * auth.per-caller=false in front of a store that authenticates (real Orthanc with basic auth): the proxy finds out
  * at start (a search without credentials is refused) and decides per caller, so an accepted caller's frames never
  * reach an anonymous one, and an anonymous refusal never locks the accepted caller out.
  */
-class SharedAccessDecisionsTest extends AuthenticatingOrthancTestSupport {
+class SharedAccessDecisionsTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.withAliceAndBob();
+
     private GeneratedInstance slide;
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(ORTHANC);
         p.setProperty("auth.per-caller", "false");
+        return p;
     }
 
     @BeforeAll
     void upload() {
         slide = SlideGenerator.jpegWsi(SlideGenerator.newUid(), SlideGenerator.newUid(), 2, 2, 256, false);
-        orthanc.upload(slide.part10());
+        ORTHANC.upload(slide.part10());
     }
 
     @Test

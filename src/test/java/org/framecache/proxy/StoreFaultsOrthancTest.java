@@ -14,10 +14,11 @@ import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.FaultInjector;
 import org.framecache.proxy.testing.FaultInjector.Fault;
 import org.framecache.proxy.testing.GeneratedInstance;
-import org.framecache.proxy.testing.OrthancProcess;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,14 +28,16 @@ import org.junit.jupiter.params.provider.EnumSource;
  * for stored bytes gets Orthanc's stored bytes, from a new raw call.
  */
 class StoreFaultsOrthancTest extends ProxyTestSupport {
-    private static final OrthancProcess ORTHANC = OrthancProcess.shared();
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private FaultInjector injector;
     private GeneratedInstance slide;
     private String orthancId;
 
     @Override
     protected Properties testProperties() {
-        injector = FaultInjector.inFrontOf(ORTHANC.baseUrl());
+        injector = FaultInjector.inFrontOf(ORTHANC.running().baseUrl());
         Properties p = new Properties();
         p.setProperty("proxy.upstream-url", injector.baseUrl() + "/dicom-web");
         return p;
@@ -67,7 +70,7 @@ class StoreFaultsOrthancTest extends ProxyTestSupport {
         if (fault == Fault.STATUS_503) {
             // the upstream HTTP client asks once more after a 503 (its default retry for idempotent requests)
             assertTrue(broken.headers().firstValue("Warning").isEmpty(), "served from the retry");
-            assertArrayEquals(ORTHANC.rawFrame(orthancId, first), parts(broken).get(0).content());
+            assertArrayEquals(ORTHANC.running().rawFrame(orthancId, first), parts(broken).get(0).content());
             assertEquals(rendered, upstreamCalls().getRenderedCalls());
             return;
         }
@@ -76,7 +79,7 @@ class StoreFaultsOrthancTest extends ProxyTestSupport {
         assertEquals("no-store", broken.headers().firstValue("Cache-Control").orElse(""), fault.toString());
         List<BodyPart> substitute = parts(broken);
         assertEquals(2, substitute.size());
-        byte[] stored = ORTHANC.rawFrame(orthancId, first);
+        byte[] stored = ORTHANC.running().rawFrame(orthancId, first);
         assertFalse(Arrays.equals(stored, substitute.get(0).content()), fault + ": Orthanc's rendering is not the stored bytes");
 
         long raw = upstreamCalls().getRawFrameCalls();
@@ -86,6 +89,6 @@ class StoreFaultsOrthancTest extends ProxyTestSupport {
         assertTrue(healthy.headers().firstValue("Warning").isEmpty(), fault.toString());
         List<BodyPart> parts = parts(healthy);
         assertArrayEquals(stored, parts.get(0).content(), fault + ": the stored bytes of frame " + first);
-        assertArrayEquals(ORTHANC.rawFrame(orthancId, first + 1), parts.get(1).content(), fault.toString());
+        assertArrayEquals(ORTHANC.running().rawFrame(orthancId, first + 1), parts.get(1).content(), fault.toString());
     }
 }

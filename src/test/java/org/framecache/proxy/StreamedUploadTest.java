@@ -1,5 +1,6 @@
 package org.framecache.proxy;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,24 +18,31 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * STOW-RS through the proxy to the real Orthanc: bodies are streamed (no 10 MiB limit), a body over the configured
  * limit is refused before the store is asked, and an upload that stalls is cut off with 408 while other requests
  * are served.
  */
-class StreamedUploadTest extends SharedOrthancTestSupport {
+class StreamedUploadTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final long IDLE = 1500;
     private static final long MAX = 32L << 20;
     private static final String BOUNDARY = "stow-stream-boundary";
     private static final String STOW_TYPE = "multipart/related; type=\"application/dicom\"; boundary=" + BOUNDARY;
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(ORTHANC);
         p.setProperty("proxy.request-body-idle-ms", Long.toString(IDLE));
         p.setProperty("proxy.max-request-body-bytes", Long.toString(MAX));
+        return p;
     }
 
     private String base() {
@@ -76,7 +84,7 @@ class StreamedUploadTest extends SharedOrthancTestSupport {
         System.out.printf("STOW of %d bytes through the proxy: %d after %d ms%n", body.length, stored.statusCode(), millis);
         assertEquals(200, stored.statusCode(), new String(stored.body()));
         // what the store saw: Orthanc has the instance, whole
-        HttpResponse<byte[]> found = ORTHANC.get("/dicom-web/studies/" + big.studyUid() + "/series/" + big.seriesUid()
+        HttpResponse<byte[]> found = ORTHANC.running().get("/dicom-web/studies/" + big.studyUid() + "/series/" + big.seriesUid()
                 + "/instances?SOPInstanceUID=" + big.sopInstanceUid(), "application/dicom+json");
         assertEquals(200, found.statusCode());
         assertTrue(new String(found.body()).contains(big.sopInstanceUid()), new String(found.body()));

@@ -1,21 +1,35 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import java.time.Duration;
+import java.util.Properties;
 
 import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.framecache.proxy.testing.Await;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Keep-alive connections to the store are closed by the proxy before a store like Orthanc (1 s) closes them. */
-class UpstreamConnectionsTest extends FakeStoreTestSupport {
+class UpstreamConnectionsTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
+    private final FakeDicomWebStore store = STORE.running();
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(STORE);
+    }
 
     /** Idle connections kept in the pools of every upstream endpoint. */
     private int available() {

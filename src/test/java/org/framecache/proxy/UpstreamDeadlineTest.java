@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,11 +20,14 @@ import org.apache.camel.component.http.HttpEndpoint;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
+import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.framecache.proxy.upstream.UpstreamBreaker;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A store that trickles its answers (one byte every 300 ms: no read ever times out) meets the overall deadline of
@@ -31,7 +35,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * failures; the pool gets its connections back; cached frames stay fast meanwhile.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class UpstreamDeadlineTest extends FakeStoreTestSupport {
+class UpstreamDeadlineTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final long DEADLINE = 2000;
     private static final long BULK_DEADLINE = 4000;
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
@@ -39,14 +46,17 @@ class UpstreamDeadlineTest extends FakeStoreTestSupport {
     private static final String MULTIPART = "multipart/related; type=\"image/jpeg\"; boundary=" + BOUNDARY;
     private static final AtomicInteger INSTANCE = new AtomicInteger(1);
     private static final ExecutorService CLIENTS = Executors.newCachedThreadPool();
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE);
         p.setProperty("proxy.upstream-deadline-ms", Long.toString(DEADLINE));
         p.setProperty("proxy.upstream-bulk-deadline-ms", Long.toString(BULK_DEADLINE));
         p.setProperty("proxy.breaker-failures", "3");
         p.setProperty("proxy.breaker-open-ms", "1500");
         p.setProperty("fallback.rendered-enabled", "false");
+        return p;
     }
 
     private static byte[] body(String instance) {

@@ -1,6 +1,7 @@
 package org.framecache.proxy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,24 +20,31 @@ import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.framecache.proxy.testing.FakeDicomWebStore;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A store that lies: every malformed raw answer is rejected whole (nothing of it cached), the client gets the
  * rendered fallback, and when that fails too, a 502 with the reason. Runs on the embedded in-process cache.
  */
-class UpstreamFaultsTest extends FakeStoreTestSupport {
+class UpstreamFaultsTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
     private static final String BOUNDARY = "fake-boundary-0123";
     private static final String MULTIPART = "multipart/related; type=\"image/jpeg\"; boundary=" + BOUNDARY;
     private static final byte[] RENDERED = {(byte) 0xFF, (byte) 0xD8, 'r', 'e', 'n', (byte) 0xFF, (byte) 0xD9};
     private static final AtomicInteger INSTANCE = new AtomicInteger(1);
-
+    private final FakeDicomWebStore store = STORE.running();
 
     @Override
-    protected void moreProperties(Properties p) {
+    protected Properties testProperties() {
+        Properties p = propertiesOf(STORE);
         p.setProperty("camel.component.http.response-timeout", "1500");
         p.setProperty("camel.component.http.so-timeout", "1500");
+        return p;
     }
 
     /** A fresh instance UID per test, so no test sees another's cache entries. */

@@ -1,6 +1,7 @@
 package org.framecache.proxy.deploy;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,14 +20,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
-import org.framecache.proxy.testing.FreePorts;
-import org.junit.jupiter.api.AfterAll;
+import org.framecache.proxy.testing.FakeStoreResource;
+import org.framecache.proxy.testing.ProxyJvm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,17 +41,18 @@ class PackagedJarIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String STORED = "multipart/related; type=\"application/octet-stream\"; transfer-syntax=*";
 
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
+
     @TempDir
     static Path temp;
-    private FakeDicomWebStore store;
     private final List<String> cmd = new ArrayList<>();
     private final Map<String, String> env = new HashMap<>();
     private Path app;
 
     @BeforeAll
     void layOutTheImage() throws IOException {
-        store = FakeDicomWebStore.start();
-        store.answerFrames(Answer.of(200, "multipart/related; boundary=j", multipart("j", true,
+        STORE.running().answerFrames(Answer.of(200, "multipart/related; boundary=j", multipart("j", true,
                 new Part("image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50", "from-the-jar".getBytes()))));
         app = temp.resolve("app");
         for (String line : Files.readAllLines(Path.of("k8s/Containerfile"))) {
@@ -67,11 +69,6 @@ class PackagedJarIT {
             }
         }
         assertTrue(cmd.size() >= 3 && cmd.get(0).equals("java"), "CMD runs java: " + cmd);
-    }
-
-    @AfterAll
-    void stopStore() {
-        store.close();
     }
 
     private Path inApp(String imagePath) {
@@ -98,50 +95,24 @@ class PackagedJarIT {
     }
 
     private void startAndServe(Map<String, String> environment, Path workdir, String expectedRoutes) throws Exception {
-        int port = FreePorts.loopback();
-        int management = FreePorts.loopback();
-        ProcessBuilder builder = new ProcessBuilder(cmd).directory(workdir.toFile()).redirectErrorStream(true)
-                .redirectOutput(temp.resolve("proxy-" + port + ".log").toFile());
-        builder.environment().putAll(environment);
-        builder.environment().put("PROXY_UPSTREAM_URL", store.dicomWebUrl());
-        builder.environment().put("CAMEL_SERVER_PORT", Integer.toString(port));
-        builder.environment().put("CAMEL_MANAGEMENT_PORT", Integer.toString(management));
-        Process proxy = builder.start();
-        try {
-            HttpResponse<String> ready = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline && proxy.isAlive()) {
-                try {
-                    ready = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
-                            + "/observe/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-                    if (ready.statusCode() == 200) {
-                        break;
-                    }
-                } catch (IOException notYet) {
-                    // still starting
-                }
-                Thread.sleep(250);
-            }
-            String log = Files.readString(temp.resolve("proxy-" + port + ".log"));
-            assertTrue(ready != null && ready.statusCode() == 200, "ready on the management port:\n" + log);
-            assertTrue(log.contains("Routes from " + expectedRoutes), "routes from " + expectedRoutes + ":\n" + log);
-            assertTrue(log.contains("In-process hits are answered before their routes"),
-                    "the routes are the known ones, mounted or in the jar:\n" + log);
+        try (ProxyJvm proxy = ProxyJvm.command(cmd, workdir).environment(environment).with(propertiesOf(STORE)).start()) {
+            assertTrue(proxy.awaitReady(Duration.ofSeconds(60)), "ready on the management port:\n" + proxy.console());
+            assertTrue(proxy.awaitLine(l -> l.contains("Routes from " + expectedRoutes), Duration.ofSeconds(5)),
+                    "routes from " + expectedRoutes + ":\n" + proxy.console());
+            assertTrue(proxy.awaitLine(l -> l.contains("In-process hits are answered before their routes"),
+                    Duration.ofSeconds(5)), "the routes are the known ones, mounted or in the jar:\n" + proxy.console());
             for (int i = 0; i < 2; i++) {
-                HttpResponse<byte[]> frame = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                HttpResponse<byte[]> frame = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port()
                         + "/dicomweb/studies/1.2/series/1.2.3/instances/1.2.3.4/frames/1")).header("Accept", STORED).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
                 assertEquals(200, frame.statusCode(), new String(frame.body()));
                 assertTrue(new String(frame.body()).contains("from-the-jar"));
             }
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + management
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.managementPort()
                     + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("dicomweb_requests_in_process_total 1.0"),
                     "the repeat was answered before its route:\n" + metrics.lines()
                             .filter(l -> l.startsWith("dicomweb_requests")).toList());
-        } finally {
-            proxy.destroy();
-            proxy.waitFor();
         }
     }
 

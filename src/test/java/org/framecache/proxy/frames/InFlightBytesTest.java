@@ -1,5 +1,6 @@
 package org.framecache.proxy.frames;
 
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,30 +10,37 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.framecache.proxy.SharedOrthancTestSupport;
+import org.framecache.proxy.ProxyTestSupport;
 import org.framecache.proxy.inbound.FrameRequest;
 import org.framecache.proxy.inbound.Representation;
 import org.framecache.proxy.multipart.BodyPart;
 import org.framecache.proxy.testing.GeneratedInstance;
+import org.framecache.proxy.testing.OrthancResource;
 import org.framecache.proxy.testing.SlideGenerator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * proxy.max-inflight-bytes against the real Orthanc: while other requests hold most of it, a request whose frames
  * must come from the store is refused (503) as its parts arrive; once they are done, the same request is served,
  * and frames in the in-process tier are served whatever the others hold.
  */
-class InFlightBytesTest extends SharedOrthancTestSupport {
+class InFlightBytesTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final OrthancResource ORTHANC = OrthancResource.shared();
+
     private static final long LIMIT = 1 << 20;
     private GeneratedInstance instance;
 
     @Override
-    protected void moreProperties(Properties properties) {
+    protected Properties testProperties() {
+        Properties properties = propertiesOf(ORTHANC);
         properties.setProperty("proxy.max-inflight-bytes", Long.toString(LIMIT));
         properties.setProperty("fallback.rendered-enabled", "false");
         // each request's access-log line is handed over after what it held was given back: the test waits for it
         properties.setProperty("access-log.endpoint", "seda:access-lines");
+        return properties;
     }
 
     @BeforeAll

@@ -1,6 +1,7 @@
 package org.framecache.proxy.ops;
 
 import static org.framecache.proxy.testing.FakeDicomWebStore.multipart;
+import static org.framecache.proxy.testing.TestResource.propertiesOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,19 +24,29 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.framecache.proxy.FakeStoreTestSupport;
+import org.framecache.proxy.ProxyTestSupport;
 import org.framecache.proxy.cache.MemoryByteCache;
 import org.framecache.proxy.frames.FrameCache;
 import org.framecache.proxy.testing.FakeDicomWebStore.Answer;
 import org.framecache.proxy.testing.FakeDicomWebStore.Part;
 import org.framecache.proxy.testing.FakeDicomWebStore;
 import org.framecache.proxy.testing.Await;
+import org.framecache.proxy.testing.FakeStoreResource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The operators' status page on the management port: numbers from the meters, recent errors, all escaped. */
-class StatusPageTest extends FakeStoreTestSupport {
-    private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+class StatusPageTest extends ProxyTestSupport {
+    @RegisterExtension
+    static final FakeStoreResource STORE = FakeStoreResource.own();
 
+    private static final String JPEG_PART = "image/jpeg; transfer-syntax=1.2.840.10008.1.2.4.50";
+    private final FakeDicomWebStore store = STORE.running();
+
+    @Override
+    protected Properties testProperties() {
+        return propertiesOf(STORE);
+    }
 
     @Test
     void managementPortServesTheStatusPageWithHitRatioCircuitAndRecentErrors() throws Exception {
