@@ -1,9 +1,8 @@
 package org.framecache.proxy.dicom;
 
 import static org.framecache.proxy.dicom.TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN;
-import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
-import static org.framecache.proxy.dicom.DicomStream.length;
-import static org.framecache.proxy.dicom.DicomStream.tagString;
+import static org.framecache.proxy.dicom.ElementHeader.UNDEFINED_LENGTH;
+import static org.framecache.proxy.dicom.ElementHeader.length;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -20,12 +19,10 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.framecache.proxy.dicom.DicomStream.Header;
 
 /**
  * Reads the data set of a DICOM Part 10 file (PS3.10 7.1) as the DICOM JSON Model (PS3.18 F.2), in one
@@ -60,20 +57,6 @@ public final class DicomJsonReader {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** PS3.5 Table 6.2-1, each VR once, so that VRs can be compared with == where it matters. */
-    private static final Map<Integer, String> VRS = new HashMap<>();
-
-    static {
-        for (String vr : List.of("AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD",
-                "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR",
-                "US", "UT", "UV")) {
-            VRS.put(vr.charAt(0) | vr.charAt(1) << 8, vr);
-        }
-    }
-
-    /** PS3.5 Table 7.1-1: VRs with 2 reserved bytes and a 32-bit length in explicit VR. */
-    private static final Set<String> LONG_LENGTH_VRS =
-            Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
     /** PS3.18 F.2.7: the VRs whose value is InlineBinary. */
     private static final Set<String> BINARY_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "UN");
     /** PS3.18 F.2.2: the VRs a BulkDataURI may stand for. */
@@ -118,8 +101,7 @@ public final class DicomJsonReader {
     }
 
     private ObjectNode run() throws IOException {
-        in.readPreamble();
-        String transferSyntaxUid = in.readFileMetaInformation();
+        String transferSyntaxUid = FileMetaInformation.readTransferSyntax(in);
         implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         ObjectNode dataSet = NODES.objectNode();
         readDataSet(dataSet, implicitVr, UNDEFINED_LENGTH, 0, StandardCharsets.ISO_8859_1, true);
@@ -159,12 +141,12 @@ public final class DicomJsonReader {
                     throw new DicomFormatException("data element crosses the end of its item at byte " + end);
                 }
             }
-            Header h = readHeader(!implicit);
+            ElementHeader h = readHeader(!implicit);
             if (h.tag() == Tag.ItemDelimitationItem && !topLevel && end == UNDEFINED_LENGTH) {
                 break;
             }
-            if (h.tag() >>> 16 == 0xFFFE) {
-                throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in a data set");
+            if (Tag.isItemOrDelimiter(h.tag())) {
+                throw new DicomFormatException("unexpected " + Tag.toString(h.tag()) + " in a data set");
             }
             if (topLevel && (h.tag() == Tag.PixelData || h.tag() == Tag.FloatPixelData || h.tag() == Tag.DoubleFloatPixelData)) {
                 // The frames are served by WADO-RS frames: nothing after this point belongs in the metadata.
@@ -173,7 +155,7 @@ public final class DicomJsonReader {
             }
             ObjectNode attribute = readAttribute(h, implicit, depth, charset, topLevel);
             // Group Length (PS3.18 F.2.2) and File Meta Information elements are read (to keep in step) but not kept.
-            if (attribute == null || (h.tag() & 0xFFFF) == 0 || h.tag() >>> 16 == 0x0002) {
+            if (attribute == null || Tag.isGroupLength(h.tag()) || Tag.isFileMetaInformation(h.tag())) {
                 continue;
             }
             countAttribute();
@@ -191,17 +173,17 @@ public final class DicomJsonReader {
     }
 
     /** An element header whose VR, if any, is one of PS3.5 Table 6.2-1: the JSON model has a type for those only. */
-    private Header readHeader(boolean explicitVr) throws IOException {
-        Header h = in.readHeader(explicitVr);
-        if (h.vr() != null && !DicomStream.isKnownVr(h.vr())) {
+    private ElementHeader readHeader(boolean explicitVr) throws IOException {
+        ElementHeader h = ElementHeader.read(in, explicitVr);
+        if (h.vr() != null && !ValueRepresentations.isKnown(h.vr())) {
             throw new DicomFormatException(String.format("invalid VR %02X%02X at %s", (int) h.vr().charAt(0),
-                    (int) h.vr().charAt(1), tagString(h.tag())));
+                    (int) h.vr().charAt(1), Tag.toString(h.tag())));
         }
         return h;
     }
 
     /** One attribute as its JSON object, or null when it is left out. */
-    private ObjectNode readAttribute(Header h, boolean implicit, int depth, Charset charset, boolean topLevel)
+    private ObjectNode readAttribute(ElementHeader h, boolean implicit, int depth, Charset charset, boolean topLevel)
             throws IOException {
         String vr = h.vr() != null ? h.vr() : ImplicitVrDictionary.vrOf(h.tag());
         if (h.length() == UNDEFINED_LENGTH) {
@@ -212,12 +194,12 @@ public final class DicomJsonReader {
         }
         if (topLevel && (h.tag() == Tag.ExtendedOffsetTable || h.tag() == Tag.ExtendedOffsetTableLengths)) {
             // Offsets into the Pixel Data we do not read: of no use inline (PS3.5 A.4, Table A.4-1).
-            in.skip(h.length(), "value of " + tagString(h.tag()));
+            in.skip(h.length(), "value of " + Tag.toString(h.tag()));
             return bulkData(h.tag(), vr, topLevel);
         }
         boolean binary = BINARY_VRS.contains(vr);
         if (h.length() > (binary ? limits.maxInlineBinary() : limits.maxValue())) {
-            in.skip(h.length(), "value of " + tagString(h.tag()));
+            in.skip(h.length(), "value of " + Tag.toString(h.tag()));
             return bulkData(h.tag(), vr, topLevel);
         }
         byte[] value = readValue(h);
@@ -242,7 +224,7 @@ public final class DicomJsonReader {
      * VR Little Endian (PS3.5 6.2.2); or encapsulated pixel data below the top level, e.g. a compressed icon
      * (PS3.5 A.4), which is skipped and left out.
      */
-    private ObjectNode readUndefinedLength(Header h, String vr, boolean implicit, int depth, Charset charset)
+    private ObjectNode readUndefinedLength(ElementHeader h, String vr, boolean implicit, int depth, Charset charset)
             throws IOException {
         if (vr.equals("SQ")) {
             return sequence(readSequence(UNDEFINED_LENGTH, implicit, depth + 1, charset));
@@ -258,7 +240,7 @@ public final class DicomJsonReader {
             // Only sequences have undefined length in implicit VR: the dictionary has not heard of this one.
             return sequence(readSequence(UNDEFINED_LENGTH, true, depth + 1, charset));
         }
-        throw new DicomFormatException("undefined length for VR " + vr + " at " + tagString(h.tag()));
+        throw new DicomFormatException("undefined length for VR " + vr + " at " + Tag.toString(h.tag()));
     }
 
     /** Items up to {@code length} bytes or, if undefined, the Sequence Delimitation Item (PS3.5 7.5). */
@@ -275,7 +257,7 @@ public final class DicomJsonReader {
                 return items;
             }
             if (tag != Tag.Item) {
-                throw new DicomFormatException("unexpected " + tagString(tag) + " in a sequence");
+                throw new DicomFormatException("unexpected " + Tag.toString(tag) + " in a sequence");
             }
             countAttribute();
             ObjectNode item = NODES.objectNode();
@@ -298,7 +280,7 @@ public final class DicomJsonReader {
                 return;
             }
             if (tag != Tag.Item || length == UNDEFINED_LENGTH) {
-                throw new DicomFormatException("unexpected " + tagString(tag) + " in encapsulated pixel data");
+                throw new DicomFormatException("unexpected " + Tag.toString(tag) + " in encapsulated pixel data");
             }
             in.skip(length, "fragment");
         }
@@ -308,7 +290,7 @@ public final class DicomJsonReader {
      * Pixel Data is where reading stops: its header has been read, not a byte of its value. In implicit VR the
      * dictionary has its VR: OW, OF or OD (PS3.5 A.1: OW whatever Bits Allocated says).
      */
-    private void putPixelData(ObjectNode target, Header h) throws DicomFormatException {
+    private void putPixelData(ObjectNode target, ElementHeader h) throws DicomFormatException {
         String vr = h.vr() != null ? h.vr() : ImplicitVrDictionary.vrOf(h.tag());
         ObjectNode attribute = h.length() == 0 ? attribute(vr) : bulkData(h.tag(), vr, true);
         if (attribute != null) {
@@ -327,12 +309,12 @@ public final class DicomJsonReader {
         return attribute;
     }
 
-    private byte[] readValue(Header h) throws IOException {
+    private byte[] readValue(ElementHeader h) throws IOException {
         keptBytes += h.length();
         if (keptBytes > limits.maxTotalBytes()) {
             throw new DicomFormatException("data set values exceed " + limits.maxTotalBytes() + " bytes");
         }
-        return in.readBytes((int) h.length(), "value of " + tagString(h.tag()));
+        return in.readBytes((int) h.length(), "value of " + Tag.toString(h.tag()));
     }
 
     private void countAttribute() throws DicomFormatException {
@@ -358,7 +340,7 @@ public final class DicomJsonReader {
             default -> 4;
         };
         if (value.length % size != 0) {
-            throw new DicomFormatException("length " + value.length + " of " + vr + " value " + tagString(tag)
+            throw new DicomFormatException("length " + value.length + " of " + vr + " value " + Tag.toString(tag)
                     + " is not a multiple of " + size);
         }
         ByteBuffer b = ByteBuffer.wrap(value).order(ByteOrder.LITTLE_ENDIAN);

@@ -2,16 +2,14 @@ package org.framecache.proxy.dicom;
 
 import static org.framecache.proxy.dicom.TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
 import static org.framecache.proxy.dicom.TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN;
-import static org.framecache.proxy.dicom.DicomStream.UNDEFINED_LENGTH;
-import static org.framecache.proxy.dicom.DicomStream.length;
-import static org.framecache.proxy.dicom.DicomStream.tagString;
+import static org.framecache.proxy.dicom.ElementHeader.UNDEFINED_LENGTH;
+import static org.framecache.proxy.dicom.ElementHeader.length;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.framecache.proxy.dicom.DicomStream.Header;
 
 /**
  * Streams the frames out of a DICOM Part 10 file (PS3.10 7.1) in a single front-to-back pass, holding at most
@@ -111,8 +109,7 @@ public final class Part10FrameReader {
     }
 
     private Part10Summary run() throws IOException {
-        in.readPreamble();
-        transferSyntaxUid = in.readFileMetaInformation();
+        transferSyntaxUid = FileMetaInformation.readTransferSyntax(in);
         implicitVr = IMPLICIT_VR_LITTLE_ENDIAN.equals(transferSyntaxUid);
         sink.begin(transferSyntaxUid);
         readDataSet();
@@ -129,7 +126,7 @@ public final class Part10FrameReader {
 
     private void readDataSet() throws IOException {
         while (!in.atEnd()) {
-            Header h = readHeader(!implicitVr);
+            ElementHeader h = readHeader(!implicitVr);
             switch (h.tag()) {
                 case Tag.SOPInstanceUID -> sopInstanceUid = readText(h, "SOP Instance UID");
                 case Tag.StudyInstanceUID -> studyInstanceUid = readText(h, "Study Instance UID");
@@ -143,8 +140,8 @@ public final class Part10FrameReader {
                 case Tag.ExtendedOffsetTableLengths -> extendedLengths = readVeryLongs(h, "Extended Offset Table Lengths");
                 case Tag.PixelData -> readPixelData(h);
                 default -> {
-                    if (h.tag() >>> 16 == 0xFFFE) {
-                        throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in the data set");
+                    if (Tag.isItemOrDelimiter(h.tag())) {
+                        throw new DicomFormatException("unexpected " + Tag.toString(h.tag()) + " in the data set");
                     }
                     skipValue(h, implicitVr, 0);
                 }
@@ -152,8 +149,8 @@ public final class Part10FrameReader {
         }
     }
 
-    private Header readHeader(boolean explicitVr) throws IOException {
-        return in.readHeader(explicitVr);
+    private ElementHeader readHeader(boolean explicitVr) throws IOException {
+        return ElementHeader.read(in, explicitVr);
     }
 
     private int readTag(String what) throws IOException {
@@ -166,9 +163,9 @@ public final class Part10FrameReader {
      * Skips a value. Undefined length means a sequence (PS3.5 7.5.2); an explicit VR of UN with undefined length
      * holds a sequence encoded in Implicit VR Little Endian (PS3.5 6.2.2).
      */
-    private void skipValue(Header h, boolean implicit, int depth) throws IOException {
+    private void skipValue(ElementHeader h, boolean implicit, int depth) throws IOException {
         if (h.length() != UNDEFINED_LENGTH) {
-            in.skip(h.length(), "value of " + tagString(h.tag()));
+            in.skip(h.length(), "value of " + Tag.toString(h.tag()));
         } else {
             skipSequence(implicit || "UN".equals(h.vr()), depth + 1);
         }
@@ -186,7 +183,7 @@ public final class Part10FrameReader {
                 return;
             }
             if (tag != Tag.Item) {
-                throw new DicomFormatException("unexpected " + tagString(tag) + " in a sequence");
+                throw new DicomFormatException("unexpected " + Tag.toString(tag) + " in a sequence");
             }
             if (length == UNDEFINED_LENGTH) {
                 skipItem(implicit, depth);
@@ -199,12 +196,12 @@ public final class Part10FrameReader {
     /** Data elements up to the Item Delimitation Item. */
     private void skipItem(boolean implicit, int depth) throws IOException {
         while (true) {
-            Header h = readHeader(!implicit);
+            ElementHeader h = readHeader(!implicit);
             if (h.tag() == Tag.ItemDelimitationItem) {
                 return;
             }
-            if (h.tag() >>> 16 == 0xFFFE) {
-                throw new DicomFormatException("unexpected " + tagString(h.tag()) + " in a sequence item");
+            if (Tag.isItemOrDelimiter(h.tag())) {
+                throw new DicomFormatException("unexpected " + Tag.toString(h.tag()) + " in a sequence item");
             }
             skipValue(h, implicit, depth);
         }
@@ -212,26 +209,22 @@ public final class Part10FrameReader {
 
     // ---- interpreted values ----
 
-    private byte[] readSmallValue(Header h, String name) throws IOException {
+    /** Text without the leading/trailing spaces and trailing NUL padding (PS3.5 6.2). */
+    private String readText(ElementHeader h, String name) throws IOException {
         if (h.length() == UNDEFINED_LENGTH || h.length() > MAX_SMALL_VALUE) {
             throw new DicomFormatException("invalid " + name);
         }
-        return in.readBytes((int) h.length(), "value of " + name);
+        return in.readText((int) h.length(), "value of " + name);
     }
 
-    /** Text without the leading/trailing spaces and trailing NUL padding (PS3.5 6.2). */
-    private String readText(Header h, String name) throws IOException {
-        return DicomStream.withoutPadding(readSmallValue(h, name));
-    }
-
-    private int readUnsignedShort(Header h, String name) throws IOException {
+    private int readUnsignedShort(ElementHeader h, String name) throws IOException {
         if (h.length() != 2) {
             throw new DicomFormatException("invalid " + name + " (length " + h.length() + ")");
         }
         return in.readUInt16("value of " + name);
     }
 
-    private int readNumberOfFrames(Header h) throws IOException {
+    private int readNumberOfFrames(ElementHeader h) throws IOException {
         String text = readText(h, "NumberOfFrames");
         if (text.isEmpty()) {
             return 1;
@@ -248,7 +241,7 @@ public final class Part10FrameReader {
     }
 
     /** An OV value: unsigned 64-bit little-endian numbers (offsets must fit a signed long here). */
-    private long[] readVeryLongs(Header h, String name) throws IOException {
+    private long[] readVeryLongs(ElementHeader h, String name) throws IOException {
         if (h.length() == UNDEFINED_LENGTH || h.length() % 8 != 0) {
             throw new DicomFormatException("invalid " + name + " length");
         }
@@ -268,7 +261,7 @@ public final class Part10FrameReader {
 
     // ---- Pixel Data ----
 
-    private void readPixelData(Header h) throws IOException {
+    private void readPixelData(ElementHeader h) throws IOException {
         if (pixelDataSeen) {
             throw new DicomFormatException("duplicate Pixel Data");
         }
@@ -381,7 +374,7 @@ public final class Part10FrameReader {
                 break;
             }
             if (tag != Tag.Item) {
-                throw new DicomFormatException("unexpected " + tagString(tag) + " in encapsulated Pixel Data");
+                throw new DicomFormatException("unexpected " + Tag.toString(tag) + " in encapsulated Pixel Data");
             }
             if (length == UNDEFINED_LENGTH) {
                 throw new DicomFormatException("fragment of undefined length");
