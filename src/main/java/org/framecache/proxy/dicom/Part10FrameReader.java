@@ -1,8 +1,8 @@
 package org.framecache.proxy.dicom;
 
+import static org.framecache.proxy.dicom.ElementHeader.UNDEFINED_LENGTH;
 import static org.framecache.proxy.dicom.TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN;
 import static org.framecache.proxy.dicom.TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN;
-import static org.framecache.proxy.dicom.ElementHeader.UNDEFINED_LENGTH;
 
 import java.io.IOException;
 import java.io.InputStream;

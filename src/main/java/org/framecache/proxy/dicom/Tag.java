@@ -106,6 +106,12 @@ public final class Tag {
         return (tag & 0xFFFF) == 0;
     }
 
+    /** Whether {@code tag} is a Private Creator element: odd group, element 0010 to 00FF (PS3.5 7.8.1). */
+    static boolean isPrivateCreator(int tag) {
+        int element = tag & 0xFFFF;
+        return (tag >>> 16 & 1) == 1 && element >= 0x0010 && element <= 0x00FF;
+    }
+
     /** The tag as messages print it: {@code (gggg,eeee)} in uppercase hexadecimal. */
     static String toString(int tag) {
         return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
