@@ -3,39 +3,13 @@ package org.framecache.proxy.dicom;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * A forward-only little-endian reader over an {@link InputStream} with a small look-ahead buffer and a byte
- * position, and the framing every Part 10 reader needs: preamble, File Meta Information, element headers. Any end
- * of stream inside a requested range is reported as a {@link DicomFormatException} whose message starts with
- * "truncated".
+ * position. Any end of stream inside a requested range is reported as a {@link DicomFormatException} whose message
+ * starts with "truncated".
  */
 final class DicomStream {
-    /** A value length of 0xFFFFFFFF (PS3.5 7.1.1). */
-    static final long UNDEFINED_LENGTH = -1;
-    private static final int MAX_UID = 1024;
-    /** PS3.5 Table 6.2-1, each VR once, so that VRs can be compared with == where it matters. */
-    private static final Map<Integer, String> VRS = new HashMap<>();
-    /** PS3.5 Table 7.1-1: VRs with 2 reserved bytes and a 32-bit length in explicit VR. */
-    private static final Set<String> LONG_LENGTH_VRS =
-            Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
-
-    static {
-        for (String vr : List.of("AE", "AS", "AT", "CS", "DA", "DS", "DT", "FD", "FL", "IS", "LO", "LT", "OB", "OD",
-                "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR",
-                "US", "UT", "UV")) {
-            VRS.put(vr.charAt(0) | vr.charAt(1) << 8, vr);
-        }
-    }
-
-    /** An element header; {@code vr} is null when the encoding has none, {@code length} may be undefined. */
-    record Header(int tag, String vr, long length) {
-    }
-
     static final int BUFFER_SIZE = 8192;
 
     private final InputStream in;
@@ -198,89 +172,15 @@ final class DicomStream {
         }
     }
 
-    // ---- PS3.10 7.1: preamble, prefix, File Meta Information; PS3.5 7.1: element headers ----
-
-    void readPreamble() throws IOException {
-        if (!request(132) || peek(128) != 'D' || peek(129) != 'I' || peek(130) != 'C' || peek(131) != 'M') {
-            throw new DicomFormatException("not a DICOM Part 10 file (no preamble and DICM prefix)");
-        }
-        skip(132, "preamble");
-    }
-
     /**
-     * Group 0002, always Explicit VR Little Endian, up to the first tag of another group: its Transfer Syntax UID,
-     * one the readers can read (not deflated, not big endian).
+     * Reads a text value (a UID, a code string) of {@code length} bytes, without its NUL or space padding and stray
+     * leading spaces (PS3.5 6.2).
      */
-    String readFileMetaInformation() throws IOException {
-        String transferSyntaxUid = null;
-        while (request(2) && peekUInt16(0) == 0x0002) {
-            Header h = readHeader(true);
-            if (h.length() == UNDEFINED_LENGTH) {
-                throw new DicomFormatException("undefined length in file meta information " + tagString(h.tag()));
-            }
-            if (h.tag() == Tag.TransferSyntaxUID) {
-                if (h.length() > MAX_UID) {
-                    throw new DicomFormatException("invalid Transfer Syntax UID length " + h.length());
-                }
-                transferSyntaxUid = withoutPadding(readBytes((int) h.length(), "Transfer Syntax UID"));
-            } else {
-                skip(h.length(), "file meta information");
-            }
-        }
-        if (transferSyntaxUid == null || transferSyntaxUid.isEmpty()) {
-            throw new DicomFormatException("no Transfer Syntax UID in file meta information");
-        }
-        switch (transferSyntaxUid) {
-            case TransferSyntaxes.DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN, TransferSyntaxes.EXPLICIT_VR_BIG_ENDIAN,
-                    TransferSyntaxes.JPIP_REFERENCED_DEFLATE ->
-                    throw new DicomFormatException("unsupported transfer syntax " + transferSyntaxUid);
-            default -> {
-                return transferSyntaxUid;
-            }
-        }
+    String readText(int length, String what) throws IOException {
+        return withoutPadding(readBytes(length, what));
     }
 
-    /**
-     * Reads an element header (PS3.5 7.1.2 explicit, 7.1.3 implicit). Items and delimiters (group FFFE) never
-     * carry a VR (PS3.5 7.5). An explicit VR must be two upper-case letters; a VR of PS3.5 Table 6.2-1 comes back
-     * as the one string for it, any other as a new one ({@link #isKnownVr}).
-     */
-    Header readHeader(boolean explicitVr) throws IOException {
-        int group = readUInt16("element header");
-        int tag = group << 16 | readUInt16("element header");
-        if (group == 0xFFFE || !explicitVr) {
-            return new Header(tag, null, length(readInt32("element header")));
-        }
-        int code = readUInt16("element header");
-        String vr = VRS.get(code);
-        if (vr == null) {
-            char first = (char) (code & 0xFF);
-            char second = (char) (code >>> 8);
-            if (first < 'A' || first > 'Z' || second < 'A' || second > 'Z') {
-                throw new DicomFormatException(String.format("invalid VR %02X%02X at %s", code & 0xFF, code >>> 8,
-                        tagString(tag)));
-            }
-            vr = new String(new char[] {first, second});
-        }
-        if (LONG_LENGTH_VRS.contains(vr)) {
-            readUInt16("element header"); // reserved
-            return new Header(tag, vr, length(readInt32("element header")));
-        }
-        return new Header(tag, vr, readUInt16("element header"));
-    }
-
-    /** True for the VRs of PS3.5 Table 6.2-1. */
-    static boolean isKnownVr(String vr) {
-        return vr != null && vr.length() == 2 && VRS.get(vr.charAt(0) | vr.charAt(1) << 8) == vr;
-    }
-
-    /** A 32-bit value length as read: 0xFFFFFFFF is {@link #UNDEFINED_LENGTH}. */
-    static long length(int raw) {
-        return raw == -1 ? UNDEFINED_LENGTH : Integer.toUnsignedLong(raw);
-    }
-
-    /** A text value (a UID, a code string) without its NUL or space padding and stray leading spaces (PS3.5 6.2). */
-    static String withoutPadding(byte[] value) {
+    private static String withoutPadding(byte[] value) {
         int end = value.length;
         while (end > 0 && (value[end - 1] == 0 || value[end - 1] == ' ')) {
             end--;
@@ -290,9 +190,5 @@ final class DicomStream {
             start++;
         }
         return new String(value, start, end - start, StandardCharsets.US_ASCII);
-    }
-
-    static String tagString(int tag) {
-        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
     }
 }

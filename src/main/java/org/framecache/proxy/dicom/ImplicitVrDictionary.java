@@ -75,11 +75,10 @@ final class ImplicitVrDictionary {
         if (vr != null) {
             return vr;
         }
-        int element = tag & 0xFFFF;
-        if (element == 0) {
+        if (Tag.isGroupLength(tag)) {
             return "UL";
         }
-        if ((tag >>> 16 & 1) == 1 && element >= 0x0010 && element <= 0x00FF) {
+        if (Tag.isPrivateCreator(tag)) {
             return "LO";
         }
         return "UN";

@@ -71,6 +71,11 @@ public final class Tag {
     public static final int ItemDelimitationItem = 0xFFFEE00D;
     public static final int SequenceDelimitationItem = 0xFFFEE0DD;
 
+    /** The group of the File Meta Information elements (PS3.10 7.1). */
+    static final int FILE_META_GROUP = 0x0002;
+    /** The group of items and delimiters (PS3.5 7.5), which never carry a VR. */
+    static final int ITEM_GROUP = 0xFFFE;
+
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private Tag() {
@@ -84,6 +89,32 @@ public final class Tag {
             tag >>>= 4;
         }
         return new String(key);
+    }
+
+    /** Whether {@code tag} is a File Meta Information element (group 0002). */
+    static boolean isFileMetaInformation(int tag) {
+        return tag >>> 16 == FILE_META_GROUP;
+    }
+
+    /** Whether {@code tag} is an item or a delimiter (group FFFE, PS3.5 7.5). */
+    static boolean isItemOrDelimiter(int tag) {
+        return tag >>> 16 == ITEM_GROUP;
+    }
+
+    /** Whether {@code tag} is a Group Length element (gggg,0000; PS3.5 7.2). */
+    static boolean isGroupLength(int tag) {
+        return (tag & 0xFFFF) == 0;
+    }
+
+    /** Whether {@code tag} is a Private Creator element: odd group, element 0010 to 00FF (PS3.5 7.8.1). */
+    static boolean isPrivateCreator(int tag) {
+        int element = tag & 0xFFFF;
+        return (tag >>> 16 & 1) == 1 && element >= 0x0010 && element <= 0x00FF;
+    }
+
+    /** The tag as messages print it: {@code (gggg,eeee)} in uppercase hexadecimal. */
+    static String toString(int tag) {
+        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
     }
 
     /** The tags' {@link #key}s, in the order given. */
