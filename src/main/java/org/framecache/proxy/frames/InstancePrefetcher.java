@@ -1,10 +1,8 @@
 package org.framecache.proxy.frames;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -18,13 +16,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.hc.core5.http.io.EofSensorInputStream;
 import org.framecache.proxy.access.InstanceAccess;
-import org.framecache.proxy.dicom.DicomFormatException;
-import org.framecache.proxy.dicom.FrameSink;
 import org.framecache.proxy.dicom.Part10FrameReader;
 import org.framecache.proxy.dicom.Part10Summary;
 import org.framecache.proxy.dicom.TransferSyntaxes;
-import org.framecache.proxy.inbound.CachedFrame;
-import org.framecache.proxy.inbound.FetchedFrame;
 import org.framecache.proxy.inbound.FrameRequest;
 import org.framecache.proxy.inbound.Representation;
 import org.framecache.proxy.multipart.MultipartRelatedReader;
@@ -40,16 +34,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory does not grow with the instance: the Part 10 reader reads the HTTP body as it arrives (the multipart part
  * as a stream, never a byte array), holds one frame (at most proxy.max-part-bytes) and one batch (at most
- * batch-frames frames and {@link #BATCH_BYTES}). Instances over prefetch.max-instance-bytes are not downloaded:
- * known from the metadata the access check read (pixel data uncompressed: exact for native instances; for one known
- * to be stored compressed the limit is checked on the answer instead), from the answer's Content-Length, and by
- * counting the body as it is read.
+ * batch-frames frames and {@link PrefetchBatches#BATCH_BYTES}, see {@link PrefetchBatches}). Instances over
+ * prefetch.max-instance-bytes are not downloaded: known from the metadata the access check read (pixel data
+ * uncompressed: exact for native instances; for one known to be stored compressed the limit is checked on the answer
+ * instead), from the answer's Content-Length, and by counting the body as it is read ({@link CountedBody}).
  */
 public final class InstancePrefetcher {
     private static final Logger LOG = LoggerFactory.getLogger(InstancePrefetcher.class);
     private static final String MARKER = "prefetchMarker";
-    /** A batch is written once it holds this many bytes, whatever batch-frames says (3 MB native frames × 64). */
-    static final int BATCH_BYTES = 8 << 20;
     private static final Set<String> NATIVE_SYNTAXES = Set.of(TransferSyntaxes.IMPLICIT_VR_LITTLE_ENDIAN,
             TransferSyntaxes.EXPLICIT_VR_LITTLE_ENDIAN);
 
@@ -152,17 +144,17 @@ public final class InstancePrefetcher {
         }
         // not left as the body: on a failure the error policy would copy the rest of it into memory (stream caching)
         exchange.getMessage().setBody(null);
-        try (InputStream counted = new AtMost(body, maxInstanceBytes)) {
+        try (InputStream counted = new CountedBody(body, maxInstanceBytes)) {
             Long length = exchange.getMessage().getHeader("Content-Length", Long.class);
             if (length != null && length > maxInstanceBytes) {
-                throw new InstanceTooLarge(length + " bytes");
+                throw new CountedBody.TooLarge(length + " bytes");
             }
             Iterator<StreamedPart> parts = new MultipartRelatedReader(maxFrameBytes).partStreams(counted, contentType);
             if (!parts.hasNext()) {
                 throw new IOException("store answered no instance");
             }
             long start = System.nanoTime();
-            Batches batches = new Batches(job);
+            PrefetchBatches batches = new PrefetchBatches(cache, job, supportedSyntaxes, batchSize, framesWritten);
             Part10Summary summary = Part10FrameReader.read(parts.next().content(), batches, maxFrameBytes);
             batches.flush();
             storedSyntaxes.remember(job, summary.transferSyntaxUid());
@@ -172,7 +164,7 @@ public final class InstancePrefetcher {
         } catch (IOException | RuntimeException e) {
             abort(body);
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof InstanceTooLarge over) { // also when the readers wrapped it
+                if (cause instanceof CountedBody.TooLarge over) { // also when the readers wrapped it
                     tooLarge.increment();
                     throw new IOException("the instance is over prefetch.max-instance-bytes (" + over.getMessage() + ")");
                 }
@@ -192,95 +184,10 @@ public final class InstancePrefetcher {
         }
     }
 
-    private static final class InstanceTooLarge extends IOException {
-        InstanceTooLarge(String message) {
-            super(message);
-        }
-    }
-
-    /** The body, counted: more than the limit is an {@link InstanceTooLarge}. Closing it leaves the body open. */
-    private static final class AtMost extends FilterInputStream {
-        private final long limit;
-        private long count;
-
-        AtMost(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                counted(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                counted(n);
-            }
-            return n;
-        }
-
-        private void counted(int n) throws InstanceTooLarge {
-            count += n;
-            if (count > limit) {
-                throw new InstanceTooLarge("more than " + limit + " bytes read");
-            }
-        }
-
-        @Override
-        public void close() {
-            // the HTTP client closes (or aborts) the body
-        }
-    }
-
     /** Last step of every job, also after a failure: the marker goes, so another replica may try later. */
     public void release(Exchange exchange) {
         cache.releaseMarkers(List.of(exchange.getProperty(MARKER, "", String.class)).stream()
                 .filter(m -> !m.isEmpty()).toList());
-    }
-
-    /** Frames collected into cache writes of batchSize, as the reader finds them. */
-    private final class Batches implements FrameSink {
-        private final FrameRequest job;
-        private final List<FetchedFrame> batch = new ArrayList<>(batchSize);
-        private long batchBytes;
-        private String contentType;
-
-        Batches(FrameRequest job) {
-            this.job = job;
-        }
-
-        @Override
-        public void begin(String transferSyntaxUid) throws IOException {
-            if (!supportedSyntaxes.contains(transferSyntaxUid)) {
-                throw new DicomFormatException("stored in " + transferSyntaxUid + ", not a syntax the proxy caches raw");
-            }
-            contentType = TransferSyntaxes.mediaTypeOf(transferSyntaxUid) + "; transfer-syntax=" + transferSyntaxUid;
-        }
-
-        @Override
-        public void frame(int number, byte[] bytes) {
-            batch.add(new FetchedFrame(number, Representation.stored(), new CachedFrame(contentType, bytes)));
-            batchBytes += bytes.length;
-            if (batch.size() >= batchSize || batchBytes >= BATCH_BYTES) {
-                flush();
-            }
-        }
-
-        void flush() {
-            if (!batch.isEmpty()) {
-                cache.write(job, batch);
-                framesWritten.add(batch.size());
-                batch.clear();
-                batchBytes = 0;
-            }
-        }
     }
 
     public long getJobs() {
