@@ -36,7 +36,7 @@ import org.apache.camel.support.RouteWatcherReloadStrategy;
 public final class StandInRoutes {
     /** frames and rendered: the routes a hit answers for; access: the decisions a hit relies on. */
     public static final List<String> FILES = List.of("access.camel.yaml", "frames.camel.yaml", "rendered.camel.yaml");
-    static final String FINGERPRINT = "f7c895a4307cfadd0f1ebb98d72a6bd7de3341e46ffd0b07cea04816a5158380";
+    static final String FINGERPRINT = "8db7cd2ef41e526c15468af655d06aa4ca577c25849ef98a5f0e4592e07a185b";
     /** intercept, interceptFrom, interceptSendToEndpoint: each applies to every route, these too. */
     private static final Pattern INTERCEPTOR = Pattern.compile("^\\s*(-\\s*)?intercept\\w*\\s*:", Pattern.MULTILINE);
 
