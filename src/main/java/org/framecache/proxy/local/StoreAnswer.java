@@ -25,7 +25,7 @@ final class StoreAnswer {
     }
 
     static void bytes(Exchange exchange, String contentType, ByteBuffer body) {
-        boolean head = isHead(exchange);
+        boolean head = isHead(exchange); // read before answer() drops the request's headers
         Message message = answer(exchange, contentType);
         if (head) {
             message.setHeader("Content-Length", body.remaining());
@@ -46,9 +46,10 @@ final class StoreAnswer {
         byte[] head = ("--" + boundary + "\r\nContent-Type: application/dicom; transfer-syntax=" + syntax
                 + "\r\nContent-Length: " + size + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII);
+        boolean headOnly = isHead(exchange); // read before answer() drops the request's headers
         Message message = answer(exchange, "multipart/related; type=\"application/dicom\"; boundary=" + boundary);
         message.setHeader("Content-Length", head.length + size + tail.length);
-        if (!isHead(exchange)) {
+        if (!headOnly) {
             // streamed from the file: an instance can be hundreds of megabytes
             InputStream body = new SequenceInputStream(new SequenceInputStream(new ByteArrayInputStream(head),
                     Files.newInputStream(instance.file())), new ByteArrayInputStream(tail));

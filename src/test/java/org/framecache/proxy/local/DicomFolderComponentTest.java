@@ -169,4 +169,13 @@ class DicomFolderComponentTest {
         assertEquals(((Number) answer.getMessage().getHeader("Content-Length")).longValue(), body.length);
         assertEquals(406, status(call("GET", instancePath(slide), "application/dicom+json")));
     }
+
+    @Test
+    void headOfTheWholeInstanceOpensNoFile() throws Exception {
+        Exchange get = get(instancePath(slide));
+        Exchange head = call("HEAD", instancePath(slide), null);
+        assertEquals(200, status(head));
+        assertEquals(get.getMessage().getHeader("Content-Length"), head.getMessage().getHeader("Content-Length"));
+        assertNull(head.getMessage().getBody(), "HEAD answers the length only: no stream over the file to leak");
+    }
 }
