@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.camel.ExchangeProperty;
 
 import org.framecache.proxy.cache.ByteCache;
 import org.framecache.proxy.inbound.CachedFrame;
@@ -57,7 +58,7 @@ public final class FrameCache {
      * them once the store can give them (the fallback is cached under its rendered key, where only rendered requests
      * look).
      */
-    public void lookup(FrameRequest request) {
+    public void lookup(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         found(request, request.distinctFrames(), request.getRepresentation(), false);
     }
 
@@ -65,7 +66,7 @@ public final class FrameCache {
      * After raw retrieval failed: the rendered fallback of the frames still missing, from the cache (this answer
      * only; the next request asks for the stored bytes again).
      */
-    public void lookupFallback(FrameRequest request) {
+    public void lookupFallback(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         int[] missing = request.getMissing();
         if (request.getFallback() != null && missing.length > 0) {
             found(request, missing, request.getFallback(), true);

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.camel.ExchangeProperty;
 
 import org.apache.camel.Exchange;
 import org.framecache.proxy.http.Failures;
@@ -137,7 +138,7 @@ public final class InFlightFrames {
      * Before answering: collects the frames other requests fetched for this one, waiting no longer than this
      * request's own deadline (counted from its arrival) and proxy.coalesce-wait-ms.
      */
-    public void await(FrameRequest request, Exchange exchange) {
+    public void await(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request, Exchange exchange) {
         long wait = Math.min(waitMillis, millisLeft(exchange));
         awaitUntil(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait));
     }

@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.camel.ExchangeProperty;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -80,7 +81,7 @@ public final class InstancePrefetcher {
     }
 
     /** On the request path, after the claim: queue a job when this is the instance's first stored-bytes miss here. */
-    public void consider(FrameRequest request) {
+    public void consider(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         if (!request.getRepresentation().isStored() || request.getMissing().length == 0) {
             return;
         }

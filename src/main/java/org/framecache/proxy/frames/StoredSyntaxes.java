@@ -3,6 +3,7 @@ package org.framecache.proxy.frames;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BiPredicate;
+import org.apache.camel.ExchangeProperty;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -40,7 +41,7 @@ public final class StoredSyntaxes {
      * True when the stored syntax is unknown and the client lists several raw syntaxes: which one to ask for
      * depends on how the instance is stored, so one frame is fetched as stored first ({@link #probeFor}).
      */
-    public boolean mustProbe(FrameRequest request) {
+    public boolean mustProbe(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         if (request.isVirtualLevelAsked()) {
             // a virtual level is made from the stored frames: their syntax decides how
             return syntaxes.getIfPresent(request.instancePath()) == null && probed.getIfPresent(request.instancePath()) == null;
@@ -85,7 +86,7 @@ public final class StoredSyntaxes {
      * frames the proxy makes from them (client-capability transcoding), the most preferred it can make, under a
      * cache key of their own ("transcoded-from:").
      */
-    public void choose(FrameRequest request) {
+    public void choose(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         String stored = syntaxes.getIfPresent(request.instancePath());
         if (stored == null || request.getRepresentation().isStored() || request.isVirtualLevelAsked()) {
             return;
@@ -119,7 +120,7 @@ public final class StoredSyntaxes {
     }
 
     /** Remembers that the instance's stored frames were tried and taught nothing (not tried again for the TTL). */
-    public void markProbed(FrameRequest request) {
+    public void markProbed(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         probed.put(request.instancePath(), Boolean.TRUE);
     }
 

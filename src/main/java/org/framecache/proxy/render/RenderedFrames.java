@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.BiPredicate;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.framecache.proxy.access.InstanceAccess;
 import org.framecache.proxy.access.InstanceImage;
 import org.framecache.proxy.frames.StoredSyntaxes;
@@ -49,7 +50,7 @@ public final class RenderedFrames {
     }
 
     /** True when the instance's stored syntax is not known yet: its stored frames are fetched first (they tell it). */
-    public boolean storedSyntaxUnknown(FrameRequest request) {
+    public boolean storedSyntaxUnknown(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         return syntaxes.stored(request) == null && !syntaxes.probed(request);
     }
 
@@ -57,7 +58,7 @@ public final class RenderedFrames {
      * The stored frames are in a syntax not taken here (or the store will not give them): not tried again for this
      * instance while that is remembered.
      */
-    public void storedFramesUnusable(FrameRequest request) {
+    public void storedFramesUnusable(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         syntaxes.markProbed(request);
     }
 
@@ -65,7 +66,8 @@ public final class RenderedFrames {
      * The stored frames could not be had this time (the store errored, its answer was broken): nothing is remembered.
      * The store's own rendering answers when it can do what was asked; else the failure is the answer (502).
      */
-    public void storedFramesFailed(FrameRequest request, Exception failure) throws Exception {
+    public void storedFramesFailed(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
+                                   @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception failure) throws Exception {
         if (!renderers.storeCanRender(request)) {
             throw failure;
         }
@@ -76,7 +78,7 @@ public final class RenderedFrames {
      * its own cache key), when it decodes that syntax here and writes the media type; else the store's /rendered when
      * switched on and able to do what was asked; else 406 with the reason.
      */
-    public void chooseRenderer(FrameRequest request) {
+    public void chooseRenderer(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         renderers.choose(request);
     }
 
@@ -94,7 +96,7 @@ public final class RenderedFrames {
      * pixel layout for native instances, else baseline JPEG, as the client's Accept allows (406 otherwise). Cached
      * under their own key (stored syntax, factor, interpolation, output).
      */
-    public void chooseVirtualLevel(FrameRequest request) {
+    public void chooseVirtualLevel(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         levels.chooseForRawFrames(request);
     }
 
@@ -112,12 +114,14 @@ public final class RenderedFrames {
     }
 
     /** Renders the request's missing frames from their stored frames, on the pool; the body becomes them. */
-    public List<FetchedFrame> render(FrameRequest request, FrameRequest stored) throws Exception {
+    public List<FetchedFrame> render(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
+                                     @ExchangeProperty(STORED_FRAMES) FrameRequest stored) throws Exception {
         return rendering.render(request, stored, access.image(request).format());
     }
 
     /** Transcodes the request's missing frames from their stored frames, on the pool; the body becomes them. */
-    public List<FetchedFrame> transcode(FrameRequest request, FrameRequest stored) throws Exception {
+    public List<FetchedFrame> transcode(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request,
+                                        @ExchangeProperty(STORED_FRAMES) FrameRequest stored) throws Exception {
         if (request.getVirtualLevel() != null) {
             return levelFrames.make(request, stored, access.image(request).format());
         }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.framecache.proxy.access.InstanceAccess;
 import org.framecache.proxy.access.InstanceImage;
 import org.framecache.proxy.frames.FrameCache;
@@ -55,7 +56,7 @@ public final class SourceIccProfiles {
      * True when the request's rendering needs the instance's profile and it is neither in the metadata, nor in process,
      * nor in the frame cache: it must be fetched from the store.
      */
-    public boolean mustFetch(FrameRequest request) {
+    public boolean mustFetch(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         if (!request.getRepresentation().producedByProxy() || !needed(request.getRenderParameters())) {
             return false;
         }
@@ -72,7 +73,7 @@ public final class SourceIccProfiles {
     }
 
     /** The store path of the profile's bulk data: under the store's DICOMweb root and this instance only; else 502. */
-    public String bulkDataPath(FrameRequest request) {
+    public String bulkDataPath(@ExchangeProperty(FrameRequest.PROPERTY) FrameRequest request) {
         String uri = access.image(request).iccBulkDataUri();
         String path;
         try {
